@@ -1,0 +1,5 @@
+"""`python -m docdenoise` runs the command line."""
+
+from docdenoise.cli import entry
+
+entry()

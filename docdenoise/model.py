@@ -1,0 +1,173 @@
+"""The convolutional denoising autoencoder.
+
+A small U-shaped encoder/decoder that works at reduced resolution from its first layer: the page
+is pixel-unshuffled by 2 (each 2x2 block becomes 4 channels), encoded by strided convolutions down
+to 1/8 resolution (the bottleneck), and decoded back with pixel-shuffle upsampling and skip
+connections. Full-resolution work is a single reshape at each end, which is what keeps it fast on
+a laptop CPU (see docs/benchmarks.md).
+
+Arrays: input and output are ``(N, 1, H, W) float32`` in ``[0, 1]`` with 1.0 = white paper. ``H``
+and ``W`` must be multiples of :attr:`ModelConfig.alignment`; :mod:`docdenoise.inference` pads.
+
+The hyperparameters live in :class:`ModelConfig`, which is stored beside the weights
+(:mod:`docdenoise.weights`), so a weights file always rebuilds the network it was trained with.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields
+from typing import Any
+
+import torch
+from torch import nn
+from torch.nn import functional as F
+
+ARCHITECTURE = "docdenoise-unet-v1"
+
+
+@dataclass(frozen=True)
+class ModelConfig:
+    """Hyperparameters of :class:`DenoiseNet`.
+
+    ``channels`` are the widths at 1/2, 1/4 and 1/8 resolution; ``bottleneck_blocks`` 3x3 conv
+    pairs run at 1/8 resolution and give the network its large-scale context (stains, shadows).
+    """
+
+    channels: tuple[int, int, int] = (16, 32, 64)
+    bottleneck_blocks: int = 1
+    architecture: str = ARCHITECTURE
+
+    @property
+    def alignment(self) -> int:
+        """Input sides must be multiples of this (unshuffle by 2, then two stride-2 stages)."""
+        return 8
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["channels"] = list(self.channels)
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ModelConfig:
+        known = {f.name for f in fields(cls)}
+        unknown = set(data) - known
+        if unknown:
+            raise ValueError(f"unknown model hyperparameters: {sorted(unknown)}")
+        values = dict(data)
+        if "channels" in values:
+            channels = tuple(int(c) for c in values["channels"])
+            if len(channels) != 3 or min(channels) < 1:
+                raise ValueError(f"channels must be three positive widths, got {channels}")
+            values["channels"] = channels
+        if int(values.get("bottleneck_blocks", 1)) < 0:
+            raise ValueError("bottleneck_blocks must be >= 0")
+        if values.get("architecture", ARCHITECTURE) != ARCHITECTURE:
+            raise ValueError(f"architecture {values['architecture']!r} is not {ARCHITECTURE!r}")
+        return cls(**values)
+
+
+def receptive_field_radius(config: ModelConfig) -> int:
+    """How far (in input pixels) an output pixel can see: the tiling halo must be at least this.
+
+    Exact for this architecture: the interval of input pixels that one output pixel depends on is
+    propagated backwards through every layer (3x3 conv widens by one cell at its scale, a
+    stride-2 conv maps ``[lo, hi]`` to ``[2lo - 1, 2hi + 1]``, shuffles change scale), for every
+    output phase modulo the alignment. ``tests/test_model.py`` checks it against the gradient of
+    a real network.
+    """
+
+    def widen(iv: tuple[int, int], n: int) -> tuple[int, int]:
+        return iv[0] - n, iv[1] + n
+
+    def strided(iv: tuple[int, int]) -> tuple[int, int]:  # stride-2 3x3 conv, output -> input
+        return 2 * iv[0] - 1, 2 * iv[1] + 1
+
+    def coarser(iv: tuple[int, int]) -> tuple[int, int]:  # pixel_shuffle, fine -> coarse
+        return iv[0] // 2, iv[1] // 2
+
+    def finer(iv: tuple[int, int]) -> tuple[int, int]:  # pixel_unshuffle, coarse -> fine
+        return 2 * iv[0], 2 * iv[1] + 1
+
+    def hull(*ivs: tuple[int, int]) -> tuple[int, int]:
+        return min(iv[0] for iv in ivs), max(iv[1] for iv in ivs)
+
+    def from_enc1(iv: tuple[int, int]) -> tuple[int, int]:  # s1 at 1/2 -> page
+        return finer(widen(iv, 2))
+
+    def from_enc2(iv: tuple[int, int]) -> tuple[int, int]:  # s2 at 1/4 -> page
+        return from_enc1(strided(widen(iv, 1)))
+
+    radius = 0
+    for p in range(config.alignment):
+        i1 = widen(coarser((p, p)), 2)  # dec1b, dec1a at 1/2
+        i2 = widen(coarser(i1), 1)  # up1 shuffle, dec2 at 1/4
+        i3 = widen(coarser(i2), 2 * config.bottleneck_blocks)  # up2 shuffle, bottleneck at 1/8
+        lo, hi = hull(from_enc1(i1), from_enc2(i2), from_enc2(strided(i3)))
+        radius = max(radius, p - lo, hi - p)
+    return radius
+
+
+def _conv(cin: int, cout: int, stride: int = 1) -> nn.Conv2d:
+    return nn.Conv2d(cin, cout, 3, stride=stride, padding=1)
+
+
+class DenoiseNet(nn.Module):
+    """Encoder (1/2 -> 1/4 -> 1/8), bottleneck, decoder with skip connections; see module doc."""
+
+    def __init__(self, config: ModelConfig | None = None) -> None:
+        super().__init__()
+        self.config = config or ModelConfig()
+        c1, c2, c3 = self.config.channels
+        self.enc1a = _conv(4, c1)
+        self.enc1b = _conv(c1, c1)
+        self.down1 = _conv(c1, c2, stride=2)
+        self.enc2 = _conv(c2, c2)
+        self.down2 = _conv(c2, c3, stride=2)
+        self.bottleneck = nn.ModuleList(
+            nn.Sequential(_conv(c3, c3), nn.ReLU(inplace=True), _conv(c3, c3))
+            for _ in range(self.config.bottleneck_blocks)
+        )
+        self.up2 = nn.Conv2d(c3, c2 * 4, 1)
+        self.dec2 = _conv(2 * c2, c2)
+        self.up1 = nn.Conv2d(c2, c1 * 4, 1)
+        self.dec1a = _conv(2 * c1, c1)
+        self.dec1b = _conv(c1, 4)
+
+    def logits(self, x: torch.Tensor) -> torch.Tensor:
+        """``(N, 1, H, W)`` page in [0, 1] -> ``(N, 1, H, W)`` logits of the clean page."""
+        relu = F.relu
+        h = F.pixel_unshuffle(x * 2.0 - 1.0, 2)
+        s1 = relu(self.enc1b(relu(self.enc1a(h))))
+        h = relu(self.down1(s1))
+        s2 = relu(self.enc2(h))
+        h = relu(self.down2(s2))
+        for block in self.bottleneck:
+            h = relu(h + block(h))
+        h = relu(F.pixel_shuffle(self.up2(h), 2))
+        h = relu(self.dec2(torch.cat([h, s2], dim=1)))
+        h = relu(F.pixel_shuffle(self.up1(h), 2))
+        h = relu(self.dec1a(torch.cat([h, s1], dim=1)))
+        return F.pixel_shuffle(self.dec1b(h), 2)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """``(N, 1, H, W)`` page in [0, 1] -> clean page in [0, 1], same shape."""
+        return torch.sigmoid(self.logits(x))
+
+
+def count_parameters(model: nn.Module) -> int:
+    return sum(p.numel() for p in model.parameters())
+
+
+def flops_per_pixel(config: ModelConfig) -> int:
+    """Multiply-adds x 2 per full-resolution pixel, counted from the convolutions."""
+    c1, c2, c3 = config.channels
+    macs = 0.0
+    macs += (4 * c1 * 9 + c1 * c1 * 9) / 4  # enc1 at 1/2
+    macs += c1 * c2 * 9 / 16 + c2 * c2 * 9 / 16  # down1, enc2 at 1/4
+    macs += c2 * c3 * 9 / 64  # down2 at 1/8
+    macs += config.bottleneck_blocks * 2 * c3 * c3 * 9 / 64
+    macs += c3 * c2 * 4 / 64  # up2 1x1 at 1/8
+    macs += 2 * c2 * c2 * 9 / 16  # dec2 at 1/4
+    macs += c2 * c1 * 4 / 16  # up1 1x1 at 1/4
+    macs += (2 * c1 * c1 * 9 + c1 * 4 * 9) / 4  # dec1 at 1/2
+    return round(2 * macs)

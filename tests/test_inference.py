@@ -1,0 +1,114 @@
+"""Denoiser: progress per tile, input dtypes, out-of-memory retry, cancel by closing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+from docdenoise.errors import OutOfMemoryError
+from docdenoise.inference import Denoiser, TileProgress
+
+
+@pytest.fixture(scope="module")
+def page() -> np.ndarray:
+    rng = np.random.default_rng(3)
+    page = np.full((300, 260), 235, dtype=np.uint8)
+    page[40:60, 20:240] = rng.integers(0, 80, size=(20, 220), dtype=np.uint8)
+    return page
+
+
+def test_yields_progress_per_tile_and_returns_the_page(
+    random_model_path: Path, page: np.ndarray, device: str
+) -> None:
+    den = Denoiser(random_model_path, device=device, tile=128)
+    gen = den.iter_denoise(page)
+    events: list[TileProgress] = []
+    while True:
+        try:
+            events.append(next(gen))
+        except StopIteration as stop:
+            result = stop.value
+            break
+    assert [e.done for e in events] == list(range(1, 10))  # 3 x 3 cores of 128 (last ones short)
+    assert {e.total for e in events} == {9}
+    assert result.shape == page.shape and result.dtype == np.uint8
+
+
+def test_uint8_uint16_and_float_inputs_agree(random_model_path: Path, page: np.ndarray) -> None:
+    den = Denoiser(random_model_path, device="cpu")
+    a = den.denoise(page, dtype=np.float32)
+    b = den.denoise(page.astype(np.uint16) * 257, dtype=np.float32)
+    c = den.denoise(page.astype(np.float32) / 255, dtype=np.float32)
+    assert np.abs(a - b).max() < 1e-5 and np.abs(a - c).max() < 1e-5
+
+
+def test_rejects_colour_arrays(random_model_path: Path) -> None:
+    den = Denoiser(random_model_path, device="cpu")
+    with pytest.raises(ValueError, match="greyscale"):
+        den.denoise(np.zeros((8, 8, 3), dtype=np.uint8))
+
+
+def test_closing_the_generator_cancels_within_one_tile(
+    random_model_path: Path, page: np.ndarray, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    den = Denoiser(random_model_path, device="cpu", tile=64)
+    calls = 0
+    real = den.run_window
+
+    def counting(window: np.ndarray) -> np.ndarray:
+        nonlocal calls
+        calls += 1
+        return real(window)
+
+    monkeypatch.setattr(den, "run_window", counting)
+    gen = den.iter_denoise(page)
+    next(gen)
+    gen.close()
+    assert calls == 1
+
+
+def test_out_of_memory_retries_with_a_smaller_tile(
+    random_model_path: Path, page: np.ndarray, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A simulated OOM for windows over 200 px: the tile is split and the result is unchanged."""
+    den = Denoiser(random_model_path, device="cpu", tile=256)
+    expected = den.denoise(page, dtype=np.float32)
+    real = den.run_window
+
+    def small_only(window: np.ndarray) -> np.ndarray:
+        if max(window.shape) > 200:
+            raise torch.OutOfMemoryError("CUDA out of memory. Tried to allocate 2.00 GiB")
+        return real(window)
+
+    monkeypatch.setattr(den, "run_window", small_only)
+    events = []
+    gen = den.iter_denoise(page, dtype=np.float32)
+    while True:
+        try:
+            events.append(next(gen))
+        except StopIteration as stop:
+            got = stop.value
+            break
+    assert "out of memory at tile 256; retrying with tile 128" in events[0].note
+    assert np.abs(got - expected).max() <= 1 / 255
+
+
+def test_out_of_memory_at_the_smallest_tile_says_what_to_do(
+    random_model_path: Path, page: np.ndarray, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    den = Denoiser(random_model_path, device="cpu", tile=128)
+
+    def always(window: np.ndarray) -> np.ndarray:
+        raise torch.OutOfMemoryError("out of memory")
+
+    monkeypatch.setattr(den, "run_window", always)
+    with pytest.raises(OutOfMemoryError, match="smaller --tile"):
+        den.denoise(page)
+
+
+def test_tile_must_be_at_least_64(random_model_path: Path) -> None:
+    with pytest.raises(ValueError, match="at least 64"):
+        Denoiser(random_model_path, device="cpu", tile=32)

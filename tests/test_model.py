@@ -1,0 +1,70 @@
+"""The network: shapes, stored hyperparameters, and an exact receptive field."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+
+from docdenoise.model import DenoiseNet, ModelConfig, flops_per_pixel, receptive_field_radius
+
+
+def _empirical_radius(config: ModelConfig) -> int:
+    """Widest reach of any output pixel's gradient, over all phases of the alignment grid."""
+    torch.manual_seed(0)
+    net = DenoiseNet(config).double()
+    radius = 0
+    for phase in range(config.alignment):
+        x = torch.rand(1, 1, 192, 192, dtype=torch.float64, requires_grad=True)
+        c = 96 + phase
+        net.logits(x)[0, 0, c, c].backward()
+        assert x.grad is not None
+        rows, cols = torch.nonzero(x.grad[0, 0] != 0, as_tuple=True)
+        reach = [c - rows.min(), rows.max() - c, c - cols.min(), cols.max() - c]
+        radius = max(radius, *(int(r) for r in reach))
+    return radius
+
+
+@pytest.mark.parametrize("blocks", [0, 1, 2])
+def test_receptive_field_is_exact(blocks: int) -> None:
+    config = ModelConfig(channels=(8, 8, 8), bottleneck_blocks=blocks)
+    assert receptive_field_radius(config) == _empirical_radius(config)
+
+
+def test_output_shape_and_range() -> None:
+    net = DenoiseNet().eval()
+    x = torch.rand(2, 1, 64, 96)
+    with torch.inference_mode():
+        y = net(x)
+    assert y.shape == x.shape
+    assert float(y.min()) >= 0.0 and float(y.max()) <= 1.0
+
+
+def test_config_round_trip_and_validation() -> None:
+    config = ModelConfig(channels=(8, 16, 32), bottleneck_blocks=2)
+    assert ModelConfig.from_dict(config.to_dict()) == config
+    with pytest.raises(ValueError, match="unknown"):
+        ModelConfig.from_dict({"channels": [8, 16, 32], "dropout": 0.1})
+    with pytest.raises(ValueError, match="three"):
+        ModelConfig.from_dict({"channels": [8, 16]})
+    with pytest.raises(ValueError, match="architecture"):
+        ModelConfig.from_dict({"architecture": "something-else"})
+
+
+def test_flops_count_matches_the_convolutions() -> None:
+    """Count multiply-adds with forward hooks on a real input and compare."""
+    net = DenoiseNet()
+    height = width = 64
+    macs = 0
+
+    def hook(module: torch.nn.Module, _inp: object, out: torch.Tensor) -> None:
+        nonlocal macs
+        assert isinstance(module, torch.nn.Conv2d)
+        k = module.kernel_size[0] * module.kernel_size[1]
+        macs += out.numel() * module.in_channels * k
+
+    for module in net.modules():
+        if isinstance(module, torch.nn.Conv2d):
+            module.register_forward_hook(hook)
+    with torch.inference_mode():
+        net(torch.rand(1, 1, height, width))
+    assert flops_per_pixel(net.config) == round(2 * macs / (height * width))
