@@ -1,0 +1,78 @@
+"""Peak resident memory while cleaning one very large page (100 and 400 megapixels).
+
+    .venv/bin/python bench/memory.py [--megapixels 100,400]
+
+Each size runs in a fresh process (peak RSS is per process): it makes a square uint8 page in
+memory, cleans it with ``Denoiser.denoise`` at the default CPU tile, and reports the process's
+peak resident set (ru_maxrss) next to the size of the page buffers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import write_section
+
+
+def child(megapixels: int, model: str) -> None:
+    import numpy as np
+
+    from docdenoise.inference import Denoiser
+
+    side = round((megapixels * 1e6) ** 0.5)
+    den = Denoiser(model, device="cpu")
+    base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    page = np.full((side, side), 200, dtype=np.uint8)
+    page[::50, :] = 30  # some lines
+    start = time.perf_counter()
+    out = den.denoise(page)
+    seconds = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(
+        json.dumps(
+            {"side": side, "peak_mb": peak, "base_mb": base, "seconds": seconds, "shape": out.shape}
+        )
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--megapixels", default="100,400")
+    parser.add_argument("--model", default="fast")
+    parser.add_argument("--child", type=int, default=0, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(args.child, args.model)
+        return 0
+    rows = []
+    for mp in (int(m) for m in args.megapixels.split(",")):
+        cmd = [sys.executable, __file__, "--child", str(mp), "--model", args.model]
+        result = json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout)
+        side = result["side"]
+        buffers = 2 * side * side / 2**20
+        rows.append(
+            f"| {mp} MP ({side}x{side}) | {result['peak_mb'] / 1024:.2f} GB | "
+            f"{buffers / 1024:.2f} GB | {result['base_mb']:.0f} MB | {result['seconds']:.0f} s |"
+        )
+    body = "\n".join(
+        [
+            "### Peak memory on very large pages (CPU, default tile)",
+            "",
+            "| page | peak RSS | in + out buffers (uint8) | RSS with model loaded | time |",
+            "|---|---|---|---|---|",
+            *rows,
+        ]
+    )
+    write_section("memory", body)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,335 @@
+"""Folders in, mirrored folders out: plan jobs, clean file after file, report. For CLI and GUI.
+
+:func:`plan_batch` turns input files and folders into :class:`Job` s (source -> target in the
+mirrored output tree) and finds the problems it can see up front (missing inputs, symlink loops,
+broken links). :func:`iter_batch` is a generator: it yields :class:`FileStarted`,
+:class:`PageProgress` and :class:`FileFinished` events and returns a :class:`BatchReport`. A bad
+file fails alone: its error is recorded and the batch goes on. Nothing is ever written into an
+input folder, and every output is written to a temporary file and renamed into place.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Generator, Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+
+from docdenoise import __version__
+from docdenoise.errors import DocDenoiseError, OutputWriteError, UsageError
+from docdenoise.imageio import (
+    DEFAULT_MAX_PIXELS,
+    Page,
+    atomic_write,
+    is_supported,
+    iter_pages,
+    output_format_for,
+    save_document,
+    sniff_format,
+    suffix_for,
+)
+from docdenoise.inference import Denoiser, TileProgress
+
+Status = Literal["done", "skipped", "failed"]
+
+
+@dataclass(frozen=True)
+class Job:
+    """Clean ``source`` into ``target`` (format ``fmt``); ``name`` is how messages show it."""
+
+    source: Path
+    target: Path
+    name: str
+
+
+@dataclass
+class FileResult:
+    """What happened to one input file; one row of the JSON report."""
+
+    source: str
+    output: str | None
+    status: Status
+    seconds: float = 0.0
+    pixels: int = 0
+    pages: int = 0
+    residual: float | None = None
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class BatchOptions:
+    fmt: str | None = None  # output format; None keeps each file's own
+    overwrite: bool = False
+    max_pixels: int = DEFAULT_MAX_PIXELS
+    bilevel_threshold: int | None = None  # None = greyscale output
+    strength: float = 1.0  # 1.0 = fully cleaned, 0.0 = original
+
+
+@dataclass(frozen=True)
+class FileStarted:
+    index: int  # 0-based position in the batch
+    total: int
+    job: Job
+
+
+@dataclass(frozen=True)
+class PageProgress:
+    index: int
+    total: int
+    page: int  # 0-based page within the file
+    tile: TileProgress
+
+
+@dataclass(frozen=True)
+class FileFinished:
+    index: int
+    total: int
+    result: FileResult
+
+
+BatchEvent = FileStarted | PageProgress | FileFinished
+
+
+@dataclass
+class BatchReport:
+    results: list[FileResult] = field(default_factory=list)
+    seconds: float = 0.0
+    device: str = ""
+    model: str = ""
+    started: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
+
+    def count(self, status: Status) -> int:
+        return sum(1 for r in self.results if r.status == status)
+
+    @property
+    def failures(self) -> list[FileResult]:
+        return [r for r in self.results if r.status == "failed"]
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.failures else 0
+
+    def summary(self) -> str:
+        done, skipped, failed = self.count("done"), self.count("skipped"), self.count("failed")
+        text = f"{done} cleaned, {skipped} skipped, {failed} failed in {self.seconds:.1f} s"
+        return text
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "docdenoise": __version__,
+            "started": self.started,
+            "seconds": round(self.seconds, 3),
+            "device": self.device,
+            "model": self.model,
+            "summary": {s: self.count(s) for s in ("done", "skipped", "failed")},
+            "files": [asdict(r) for r in self.results],
+        }
+
+
+def write_report(report: BatchReport, path: Path) -> None:
+    """Write the JSON report atomically."""
+    text = json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n"
+
+    def write(tmp: Path) -> None:
+        tmp.write_text(text, encoding="utf-8")
+
+    atomic_write(Path(path), write)
+
+
+def _walk_folder(root: Path, problems: list[FileResult]) -> Iterable[Path]:
+    """Image files below ``root`` (links followed, hidden entries skipped), loops reported once."""
+    seen: set[tuple[int, int]] = set()
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=True):
+        here = Path(dirpath)
+        st = here.stat()
+        if (st.st_dev, st.st_ino) in seen:
+            problems.append(
+                _failed(
+                    here,
+                    "symlink loop: this folder links back to one above it",
+                    "remove the link, or pass the real folder",
+                )
+            )
+            dirnames[:] = []
+            continue
+        seen.add((st.st_dev, st.st_ino))
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            path = here / name
+            if name.startswith(".") or not is_supported(path):
+                continue
+            if not path.exists():
+                problems.append(
+                    _failed(
+                        path,
+                        "broken link: the file it points to is missing",
+                        "fix or remove the link",
+                    )
+                )
+                continue
+            yield path
+
+
+def _failed(path: Path, reason: str, hint: str) -> FileResult:
+    return FileResult(str(path), None, "failed", error=str(DocDenoiseError(path, reason, hint)))
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    return path == folder or folder in path.parents
+
+
+def _sources(inputs: Sequence[Path], problems: list[FileResult]) -> list[tuple[Path, Path]]:
+    """``(file, path relative to the output root)`` for every input file, in order."""
+    pairs: list[tuple[Path, Path]] = []
+    for item in inputs:
+        if item.is_dir():
+            pairs.extend((p, p.relative_to(item)) for p in _walk_folder(item, problems))
+        elif item.exists():
+            pairs.append((item, Path(item.name)))
+        else:
+            problems.append(_failed(item, "no such file or folder", "check the path"))
+    return pairs
+
+
+def plan_batch(
+    inputs: Sequence[str | os.PathLike[str]], outdir: str | os.PathLike[str], options: BatchOptions
+) -> tuple[list[Job], list[FileResult]]:
+    """Jobs for every input file, and problems found while listing them.
+
+    Raises :class:`UsageError` when the output folder lies inside an input folder or would hold
+    an input file: nothing is ever written into the input tree.
+    """
+    out = Path(outdir).absolute()
+    paths = [Path(p) for p in inputs]
+    for item in paths:
+        real = item.resolve()
+        if (item.is_dir() and _inside(out.resolve(), real)) or real.parent == out.resolve():
+            raise UsageError(
+                out,
+                f"the output folder is inside the input {item}",
+                "choose an output folder outside the inputs",
+            )
+    problems: list[FileResult] = []
+    jobs: list[Job] = []
+    taken: dict[Path, Path] = {}
+    for source, rel in _sources(paths, problems):
+        fmt = output_format_for(_input_format(source), options.fmt)
+        target = out / rel.with_suffix(suffix_for(fmt))
+        if target in taken:
+            problems.append(
+                _failed(
+                    source,
+                    f"has the same output name as {taken[target]}",
+                    "clean the two in separate runs or rename one",
+                )
+            )
+            continue
+        taken[target] = source
+        jobs.append(Job(source, target, str(rel)))
+    return jobs, problems
+
+
+def _input_format(path: Path) -> str:
+    suffix = path.suffix.lower().lstrip(".")
+    aliases = {"jpg": "jpeg", "tif": "tiff"}
+    if suffix in aliases or suffix in ("png", "jpeg", "tiff", "bmp", "webp", "pdf"):
+        return aliases.get(suffix, suffix)
+    try:
+        return sniff_format(path)
+    except DocDenoiseError:
+        return "png"
+
+
+def mean_abs_change(before: np.ndarray, after: np.ndarray, rows: int = 512) -> float:
+    """Mean absolute change in [0, 1] units between two ``(H, W)`` uint8 pages, in row chunks."""
+    total = 0
+    for y in range(0, before.shape[0], rows):
+        a = before[y : y + rows].astype(np.int16)
+        total += int(np.abs(a - after[y : y + rows]).sum())
+    return total / (255.0 * max(1, before.size))
+
+
+def blend(original: np.ndarray, cleaned: np.ndarray, strength: float) -> np.ndarray:
+    """Mix ``cleaned`` into ``original`` (both ``(H, W)`` uint8): 1.0 gives ``cleaned``."""
+    if strength >= 1.0:
+        return cleaned
+    mixed = original * (1.0 - strength) + cleaned * strength
+    return np.clip(mixed + 0.5, 0, 255).astype(np.uint8)
+
+
+def clean_file(
+    job: Job, denoiser: Denoiser, options: BatchOptions, index: int = 0, total: int = 1
+) -> Generator[PageProgress, None, FileResult]:
+    """Clean every page of one file and write the target; errors propagate to the caller."""
+    started = time.perf_counter()
+    pages: list[Page] = []
+    change = 0.0
+    for number, page in enumerate(iter_pages(job.source, max_pixels=options.max_pixels)):
+        gen = denoiser.iter_denoise(page.pixels)
+        while True:
+            try:
+                tile = next(gen)
+            except StopIteration as stop:
+                cleaned: np.ndarray = stop.value
+                break
+            yield PageProgress(index, total, number, tile)
+        cleaned = blend(page.pixels, cleaned, options.strength)
+        change += mean_abs_change(page.pixels, cleaned) * page.pixels.size
+        pages.append(Page(cleaned, page.dpi))
+    pixels = sum(p.pixels.size for p in pages)
+    try:
+        job.target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputWriteError(
+            job.target.parent, f"cannot create the folder ({exc.strerror})"
+        ) from exc
+    fmt = job.target.suffix.lstrip(".")
+    save_document(pages, job.target, fmt=fmt, bilevel_threshold=options.bilevel_threshold)
+    seconds = time.perf_counter() - started
+    residual = round(change / max(1, pixels), 5)
+    return FileResult(
+        str(job.source), str(job.target), "done", round(seconds, 3), pixels, len(pages), residual
+    )
+
+
+def iter_batch(
+    jobs: Sequence[Job],
+    denoiser: Denoiser,
+    options: BatchOptions = BatchOptions(),
+    problems: Sequence[FileResult] = (),
+) -> Generator[BatchEvent, None, BatchReport]:
+    """Clean ``jobs`` one by one; yields events, returns the report (``problems`` included)."""
+    report = BatchReport(device=denoiser.choice.name, model=denoiser.model_name)
+    report.results.extend(problems)
+    started = time.perf_counter()
+    for index, job in enumerate(jobs):
+        yield FileStarted(index, len(jobs), job)
+        if job.target.exists() and not options.overwrite:
+            result = FileResult(
+                str(job.source),
+                str(job.target),
+                "skipped",
+                error="output exists; use --overwrite to replace it",
+            )
+        else:
+            try:
+                result = yield from clean_file(job, denoiser, options, index, len(jobs))
+            except DocDenoiseError as exc:
+                result = FileResult(str(job.source), None, "failed", error=str(exc))
+            except (OSError, MemoryError, ValueError) as exc:
+                message = DocDenoiseError(
+                    job.source,
+                    f"unexpected error ({type(exc).__name__}: {exc})",
+                    "please report it with this file",
+                )
+                result = FileResult(str(job.source), None, "failed", error=str(message))
+        report.results.append(result)
+        yield FileFinished(index, len(jobs), result)
+    report.seconds = time.perf_counter() - started
+    return report

@@ -1,0 +1,183 @@
+"""The command line: ``docdenoise clean INPUT... -o OUTDIR``. A thin shell over :mod:`batch`.
+
+Exit codes: 0 every file was cleaned (or skipped because its output exists), 1 some failed,
+2 usage error, 130 interrupted. ``docdenoise --version`` answers without importing torch: the
+core is imported inside :func:`run_clean` only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+from docdenoise import __version__
+from docdenoise.errors import EXIT_INTERRUPTED, EXIT_USAGE, DocDenoiseError
+
+if TYPE_CHECKING:
+    from docdenoise.batch import BatchEvent, BatchOptions
+
+FORMATS = ("png", "tiff", "jpeg", "pdf", "bmp", "webp")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="docdenoise",
+        description="Clean scanned document pages: stains, creases, yellowed paper, speckle.",
+    )
+    parser.add_argument("--version", action="version", version=f"docdenoise {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log what happens")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    clean = sub.add_parser("clean", help="clean files and folders into a mirrored output folder")
+    clean.add_argument("inputs", nargs="+", type=Path, metavar="INPUT", help="files or folders")
+    clean.add_argument("-o", "--output", required=True, type=Path, metavar="OUTDIR")
+    clean.add_argument("--overwrite", action="store_true", help="replace existing outputs")
+    clean.add_argument("--device", default="auto", help="auto (default), cpu, cuda[:N] or mps")
+    clean.add_argument("--tile", type=int, default=None, help="tile size in pixels")
+    clean.add_argument("--format", choices=FORMATS, default=None, help="output format")
+    clean.add_argument("--model", default="fast", help="fast (default), quality, or a file")
+    clean.add_argument("--report", type=Path, default=None, metavar="FILE.json")
+    clean.add_argument(
+        "--bw",
+        type=int,
+        nargs="?",
+        const=160,
+        default=None,
+        metavar="THRESHOLD",
+        help="black-and-white output (threshold 0-255, default 160)",
+    )
+    clean.add_argument("--strength", type=float, default=1.0, help="0.0 (original) to 1.0")
+    clean.add_argument("--max-pixels", type=int, default=None, help="per-page pixel limit")
+    clean.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    return parser
+
+
+class ProgressBar:
+    """One self-rewriting line on a terminal: files, current page and tile, ETA."""
+
+    def __init__(self, stream: TextIO, total: int) -> None:
+        self.stream, self.total = stream, total
+        self.started = time.monotonic()
+        self.name = ""
+        self.last = 0.0
+
+    def update(self, event: BatchEvent) -> None:
+        from docdenoise.batch import FileStarted, PageProgress
+
+        if isinstance(event, FileStarted):
+            self.name = event.job.name
+            fraction = event.index / max(1, self.total)
+            detail = ""
+        elif isinstance(event, PageProgress):
+            tile = event.tile
+            fraction = (event.index + tile.done / tile.total) / max(1, self.total)
+            detail = f" p{event.page + 1} tile {tile.done}/{tile.total}"
+        else:
+            fraction = (event.index + 1) / max(1, self.total)
+            detail = ""
+        now = time.monotonic()
+        if now - self.last < 0.1 and fraction < 1:
+            return
+        self.last = now
+        elapsed = now - self.started
+        eta = elapsed * (1 - fraction) / fraction if fraction > 0 else 0.0
+        width = 24
+        filled = int(width * fraction)
+        bar = "#" * filled + "-" * (width - filled)
+        line = f"[{bar}] {fraction:4.0%} ETA {eta:4.0f}s  {self.name[-40:]}{detail}"
+        self.stream.write("\r" + line[:100].ljust(100))
+        self.stream.flush()
+
+    def close(self) -> None:
+        self.stream.write("\r" + " " * 100 + "\r")
+        self.stream.flush()
+
+
+def _options(args: argparse.Namespace) -> BatchOptions:
+    from docdenoise.batch import BatchOptions
+    from docdenoise.errors import UsageError
+    from docdenoise.imageio import DEFAULT_MAX_PIXELS
+
+    if not 0.0 <= args.strength <= 1.0:
+        raise UsageError(None, "--strength must be between 0.0 and 1.0")
+    if args.bw is not None and not 0 <= args.bw <= 255:
+        raise UsageError(None, "--bw threshold must be between 0 and 255")
+    return BatchOptions(
+        fmt=args.format,
+        overwrite=args.overwrite,
+        max_pixels=args.max_pixels or DEFAULT_MAX_PIXELS,
+        bilevel_threshold=args.bw,
+        strength=args.strength,
+    )
+
+
+def run_clean(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Plan, clean, report; returns the exit code."""
+    from docdenoise.batch import FileFinished, iter_batch, plan_batch, write_report
+    from docdenoise.inference import Denoiser
+
+    options = _options(args)
+    jobs, problems = plan_batch(args.inputs, args.output, options)
+    for problem in problems:
+        err.write(f"error: {problem.error}\n")
+    if not jobs and not problems:
+        err.write("error: no images found in the inputs; supported: PNG JPEG TIFF BMP WebP PDF\n")
+        return EXIT_USAGE
+    denoiser = Denoiser(args.model, device=args.device, tile=args.tile)
+    logging.getLogger(__name__).info("device: %s", denoiser.choice.describe())
+    bar = ProgressBar(err, len(jobs)) if err.isatty() and not args.quiet else None
+    gen = iter_batch(jobs, denoiser, options, problems)
+    while True:
+        try:
+            event = next(gen)
+        except StopIteration as stop:
+            report = stop.value
+            break
+        if bar is not None:
+            bar.update(event)
+        if isinstance(event, FileFinished) and event.result.status == "failed":
+            if bar is not None:
+                bar.close()
+            err.write(f"error: {event.result.error}\n")
+    if bar is not None:
+        bar.close()
+    if args.report is not None:
+        write_report(report, args.report)
+    out.write(f"{report.summary()} ({denoiser.choice.name})\n")
+    if report.failures:
+        err.write(f"{len(report.failures)} file(s) failed:\n")
+        for failure in report.failures:
+            err.write(f"  {failure.error}\n")
+    return int(report.exit_code)
+
+
+def main(
+    argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None
+) -> int:
+    out = out or sys.stdout
+    err = err or sys.stderr
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING, format="%(message)s"
+    )
+    logging.captureWarnings(True)  # Pillow's corrupt-data warnings: a log line, not a traceback
+    if args.command is None:
+        parser.print_usage(err)
+        return EXIT_USAGE
+    try:
+        return run_clean(args, out, err)
+    except DocDenoiseError as exc:
+        err.write(f"error: {exc}\n")
+        return exc.exit_code
+    except KeyboardInterrupt:
+        err.write("\ninterrupted: finished files are complete; no partial file was left\n")
+        return EXIT_INTERRUPTED
+
+
+def entry() -> None:
+    raise SystemExit(main())
