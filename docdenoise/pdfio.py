@@ -24,7 +24,8 @@ import pypdfium2.raw as pdfium_c
 from PIL import features
 
 from docdenoise.errors import ImageTooLargeError, InvalidImageError
-from docdenoise.imageio import Page, check_pixel_count, page_image, snap_dpi
+from docdenoise.imageio import Page, check_pixel_count
+from docdenoise.rasterio import page_image, snap_dpi
 
 __all__ = ["NO_IMAGE_DPI", "count_pdf_pages", "iter_pdf_pages", "render_dpi", "write_pdf"]
 

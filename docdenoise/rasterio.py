@@ -1,0 +1,260 @@
+"""Pillow raster pages: decode PNG/JPEG/TIFF/BMP/WebP frames to grey pixels and encode them back.
+
+Decoding turns any mode (1-bit to 16-bit, float, palette, alpha, RGB, CMYK...) into an upright
+``(H, W) uint8`` C-contiguous array, 255 = white, converted strip by strip so a huge page needs
+little scratch memory; alpha is composited over white paper, EXIF orientation is applied and
+the DPI is read. Everything Pillow raises while reading becomes a typed error from
+:mod:`docdenoise.errors`. Used by :mod:`docdenoise.imageio`, which owns the public API.
+"""
+
+from __future__ import annotations
+
+import math
+import struct
+import threading
+from collections.abc import Callable, Generator, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+from PIL import ExifTags, Image, UnidentifiedImageError
+
+from docdenoise.errors import DocDenoiseError, ImageTooLargeError, InvalidImageError
+
+if TYPE_CHECKING:
+    from docdenoise.imageio import Page
+
+__all__ = [
+    "count_tiff_frames",
+    "iter_frames",
+    "page_image",
+    "snap_dpi",
+    "write_raster",
+]
+
+_PIL_FORMAT = {"png": "PNG", "jpeg": "JPEG", "tiff": "TIFF", "bmp": "BMP", "webp": "WEBP"}
+_ONE_BIT_FORMATS = ("png", "tiff", "bmp")  # others store a bilevel page as 8-bit 0/255
+_STRIP_ROWS = 256  # conversion works in strips so a huge page needs little scratch memory
+_ORIENT = {  # EXIF orientation -> the numpy equivalent of PIL.ImageOps.exif_transpose
+    2: lambda a: a[:, ::-1],
+    3: lambda a: a[::-1, ::-1],
+    4: lambda a: a[::-1],
+    5: lambda a: a.T,
+    6: lambda a: np.rot90(a, -1),
+    7: lambda a: a[::-1, ::-1].T,
+    8: lambda a: np.rot90(a, 1),
+}
+
+Frame = tuple[np.ndarray, tuple[float, float] | None]
+"""One decoded frame: ``(H, W) uint8`` pixels (255 = white) and its (x, y) DPI, if stored."""
+
+
+def count_tiff_frames(path: Path) -> int:
+    """The number of frames in a TIFF, from its structure only (no pixel is decoded)."""
+    with _decoding(path, "the file"), _PILLOW_CHECK_OFF, Image.open(path, formats=["TIFF"]) as im:
+        return int(getattr(im, "n_frames", 1))
+
+
+def iter_frames(
+    path: Path, fmt: str, check_size: Callable[[tuple[int, int], int], None]
+) -> Generator[Frame, None, None]:
+    """The frames of a raster file one at a time, each upright ``(H, W) uint8`` with its DPI.
+
+    ``check_size((width, height), page_number)`` runs on each frame's header before the frame
+    is decoded, and may raise to refuse it. The file stays open until the iterator is exhausted
+    or closed.
+    """
+    with _decoding(path, "the file"), _PILLOW_CHECK_OFF:
+        im = Image.open(path, formats=[_PIL_FORMAT[fmt]])
+    try:
+        frames = int(getattr(im, "n_frames", 1)) if fmt == "tiff" else 1
+        for index in range(frames):
+            with _decoding(path, f"page {index + 1}"), _PILLOW_CHECK_OFF:
+                im.seek(index)
+                check_size(im.size, index + 1)
+                frame = _decode_frame(im)
+            yield frame
+    finally:
+        im.close()
+
+
+def _decode_frame(im: Image.Image) -> Frame:
+    """Decode the current frame fully and convert it to upright ``(H, W) uint8`` pixels."""
+    im.load()  # a full decode here is what finds truncated files
+    orientation = im.getexif().get(ExifTags.Base.Orientation, 1)
+    pixels, dpi = _grey_pixels(im), _read_dpi(im)
+    if orientation in _ORIENT:
+        pixels = np.ascontiguousarray(_ORIENT[orientation](pixels))
+        if orientation >= 5 and dpi is not None:
+            dpi = (dpi[1], dpi[0])  # the axes swapped
+    return pixels, dpi
+
+
+def _grey_pixels(im: Image.Image) -> np.ndarray:
+    """``(H, W) uint8`` greyscale of any mode, converted strip by strip to bound scratch memory."""
+    to_grey = _strip_converter(im)
+    out = np.empty((im.height, im.width), dtype=np.uint8)
+    for top in range(0, im.height, _STRIP_ROWS):
+        bottom = min(top + _STRIP_ROWS, im.height)
+        out[top:bottom] = to_grey(im.crop((0, top, im.width, bottom)))
+    return out
+
+
+def _strip_converter(im: Image.Image) -> Callable[[Image.Image], np.ndarray]:
+    """A function from an image strip in ``im``'s mode to an ``(h, W) uint8`` grey array."""
+    mode = im.mode
+    if mode.startswith("I;16"):
+        return lambda strip: _scale_to_byte(np.asarray(strip), 65535)
+    if mode == "I":
+        full = max(65535, int(im.getextrema()[1]))  # type: ignore[arg-type]
+        return lambda strip: _scale_to_byte(np.asarray(strip), full)
+    if mode == "F":
+        full_f = 1.0 if float(im.getextrema()[1]) <= 1.0 else 255.0  # type: ignore[arg-type]
+        return lambda strip: _scale_to_byte(np.nan_to_num(np.asarray(strip)), full_f)
+    if mode in ("LA", "La", "PA", "RGBA", "RGBa") or "transparency" in im.info:
+        return lambda strip: _over_white(np.asarray(strip.convert("RGBA").convert("LA")))
+    if mode == "L":
+        return np.asarray
+    if mode in ("1", "P", "RGB"):
+        return lambda strip: np.asarray(strip.convert("L"))
+    return lambda strip: np.asarray(strip.convert("RGB").convert("L"))  # CMYK, YCbCr, LAB...
+
+
+def _scale_to_byte(values: np.ndarray, full: float) -> np.ndarray:
+    """Map ``0..full`` linearly (rounded) onto ``0..255``; out-of-range values are clamped."""
+    scaled = np.clip(values.astype(np.float64), 0, full) * (255.0 / full) + 0.5
+    return scaled.astype(np.uint8)
+
+
+def _over_white(grey_alpha: np.ndarray) -> np.ndarray:
+    """``(h, W, 2)`` grey + alpha composited over white paper -> ``(h, W) uint8``."""
+    grey = grey_alpha[..., 0].astype(np.uint32)
+    alpha = grey_alpha[..., 1].astype(np.uint32)
+    return ((grey * alpha + 255 * (255 - alpha) + 127) // 255).astype(np.uint8)
+
+
+def _read_dpi(im: Image.Image) -> tuple[float, float] | None:
+    """(x, y) dots per inch from the file (pHYs, JFIF/EXIF, TIFF resolution + unit, BMP)."""
+    raw = im.info.get("dpi")
+    try:
+        x, y = float(raw[0]), float(raw[1])  # type: ignore[index]
+    except (TypeError, ValueError, IndexError, ZeroDivisionError):
+        return None
+    if not (math.isfinite(x) and math.isfinite(y) and x >= 1 and y >= 1):
+        return None
+    return snap_dpi(x), snap_dpi(y)
+
+
+def snap_dpi(value: float) -> float:
+    """Undo unit-conversion noise: PNG stores 300 dpi as 11811 dots/m, which reads 299.9994."""
+    nearest = round(value)
+    return float(nearest) if abs(value - nearest) < 0.02 else round(value, 3)
+
+
+_BAD_DATA = (
+    OSError,
+    SyntaxError,
+    ValueError,
+    EOFError,
+    IndexError,
+    KeyError,
+    struct.error,
+    Warning,
+)
+
+
+@contextmanager
+def _decoding(path: Path, what: str) -> Iterator[None]:
+    """Turn anything Pillow raises while reading ``what`` into a typed error.
+
+    That includes Pillow's warnings about corrupt data (``UserWarning``) where the warning
+    filters make them errors, as the tests do; otherwise they reach ``warnings`` as usual.
+    """
+    try:
+        yield
+    except DocDenoiseError:
+        raise
+    except PermissionError as exc:
+        raise InvalidImageError(path, "permission denied", "check the file's permissions") from exc
+    except (MemoryError, Image.DecompressionBombError) as exc:
+        raise ImageTooLargeError(
+            path, f"{what} is too large to decode ({str(exc) or 'out of memory'})"
+        ) from exc
+    except UnidentifiedImageError as exc:
+        raise InvalidImageError(
+            path, "not an image Pillow can read (cannot identify image file)"
+        ) from exc
+    except _BAD_DATA as exc:
+        detail = str(exc) or type(exc).__name__
+        kind = "truncated" if "truncated" in detail or isinstance(exc, EOFError) else "corrupt"
+        raise InvalidImageError(path, f"{what} is {kind} and cannot be decoded ({detail})") from exc
+
+
+class _PillowBombCheckOff:
+    """Context manager: Pillow's own decompression-bomb check is off while any reader is inside.
+
+    The caller's ``check_size`` replaces it (from the header, before decoding, with the
+    caller's limit); Pillow's check would warn at 89 Mpx and refuse a 20000 x 20000 page.
+    Counted, so overlapping readers in several threads restore the previous setting when the
+    last leaves.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._users = 0
+        self._saved: int | None = None
+
+    def __enter__(self) -> None:
+        with self._lock:
+            if self._users == 0:
+                self._saved = Image.MAX_IMAGE_PIXELS
+                Image.MAX_IMAGE_PIXELS = None
+            self._users += 1
+
+    def __exit__(self, *exc_info: object) -> None:
+        with self._lock:
+            self._users -= 1
+            if self._users == 0:
+                Image.MAX_IMAGE_PIXELS = self._saved
+
+
+_PILLOW_CHECK_OFF = _PillowBombCheckOff()
+
+
+def page_image(page: Page, threshold: int | None, one_bit: bool) -> Image.Image:
+    """A Pillow image of a page: mode ``'L'``, or bilevel (mode ``'1'``, or ``'L'`` 0/255)."""
+    if threshold is None:
+        return Image.fromarray(np.ascontiguousarray(page.pixels))
+    white = page.pixels >= threshold
+    return Image.fromarray(white if one_bit else white.astype(np.uint8) * np.uint8(255))
+
+
+def write_raster(
+    pages: Sequence[Page], tmp: Path, fmt: str, threshold: int | None, quality: int
+) -> None:
+    """Encode ``pages`` into ``tmp`` as ``fmt`` (several pages only for ``'tiff'``).
+
+    ``threshold``: store bilevel (1-bit where the format allows); ``quality``: JPEG quality.
+    Arguments are assumed checked by the caller; Pillow's errors pass through.
+    """
+    images = [page_image(page, threshold, fmt in _ONE_BIT_FORMATS) for page in pages]
+    for image, page in zip(images[1:], pages[1:], strict=True):
+        image.encoderinfo = _save_params(fmt, image.mode, page.dpi, quality)  # per-frame options
+    params = _save_params(fmt, images[0].mode, pages[0].dpi, quality)
+    if len(images) > 1:
+        params.update(save_all=True, append_images=images[1:])
+    images[0].save(tmp, format=_PIL_FORMAT[fmt], **params)
+
+
+def _save_params(
+    fmt: str, mode: str, dpi: tuple[float, float] | None, quality: int
+) -> dict[str, object]:
+    params: dict[str, object] = {} if dpi is None or fmt == "webp" else {"dpi": dpi}
+    if fmt == "tiff":
+        params["compression"] = "group4" if mode == "1" else "tiff_deflate"
+    elif fmt == "jpeg":
+        params["quality"] = quality
+    elif fmt == "webp":
+        params["lossless"] = True
+    return params
