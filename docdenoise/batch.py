@@ -22,7 +22,7 @@ from typing import Any, Literal
 import numpy as np
 
 from docdenoise import __version__
-from docdenoise.errors import DocDenoiseError, OutputWriteError, UsageError
+from docdenoise.errors import DocDenoiseError, OutputExistsError, OutputWriteError, UsageError
 from docdenoise.imageio import (
     DEFAULT_MAX_PIXELS,
     Page,
@@ -290,7 +290,13 @@ def clean_file(
             job.target.parent, f"cannot create the folder ({exc.strerror})"
         ) from exc
     fmt = job.target.suffix.lstrip(".")
-    save_document(pages, job.target, fmt=fmt, bilevel_threshold=options.bilevel_threshold)
+    save_document(
+        pages,
+        job.target,
+        fmt=fmt,
+        bilevel_threshold=options.bilevel_threshold,
+        overwrite=options.overwrite,
+    )
     seconds = time.perf_counter() - started
     residual = round(change / max(1, pixels), 5)
     return FileResult(
@@ -320,6 +326,8 @@ def iter_batch(
         else:
             try:
                 result = yield from clean_file(job, denoiser, options, index, len(jobs))
+            except OutputExistsError as exc:  # another run wrote it meanwhile: keep theirs
+                result = FileResult(str(job.source), str(job.target), "skipped", error=str(exc))
             except DocDenoiseError as exc:
                 result = FileResult(str(job.source), None, "failed", error=str(exc))
             except (OSError, MemoryError, ValueError) as exc:

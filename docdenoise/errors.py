@@ -67,6 +67,12 @@ class OutputWriteError(DocDenoiseError):
     default_hint = "check that the output folder exists, is writable and has free space"
 
 
+class OutputExistsError(OutputWriteError):
+    """The output file exists (perhaps made by another run meanwhile) and may not be replaced."""
+
+    default_hint = "use --overwrite to replace it"
+
+
 class ModelFileError(DocDenoiseError):
     """A weights file is missing, corrupt, tampered with or does not fit the architecture."""
 

@@ -25,6 +25,7 @@ from docdenoise.errors import (
     DocDenoiseError,
     ImageTooLargeError,
     InvalidImageError,
+    OutputExistsError,
     OutputWriteError,
     UsageError,
 )
@@ -199,6 +200,7 @@ def save_document(
     fmt: str | None = None,
     bilevel_threshold: int | None = None,
     jpeg_quality: int = 92,
+    overwrite: bool = True,
 ) -> None:
     """Write pages (each ``(H, W) uint8``) atomically; ``fmt`` defaults to the path's suffix.
 
@@ -216,10 +218,14 @@ def save_document(
     if fmt == "pdf":
         from docdenoise import pdfio
 
-        atomic_write(path, lambda tmp: pdfio.write_pdf(pages, tmp, bilevel_threshold))
+        atomic_write(
+            path, lambda tmp: pdfio.write_pdf(pages, tmp, bilevel_threshold), replace=overwrite
+        )
     else:
         atomic_write(
-            path, lambda tmp: _write_raster(pages, tmp, fmt, bilevel_threshold, jpeg_quality)
+            path,
+            lambda tmp: _write_raster(pages, tmp, fmt, bilevel_threshold, jpeg_quality),
+            replace=overwrite,
         )
 
 
@@ -254,25 +260,45 @@ def _check_save_args(
             )
 
 
-def atomic_write(path: str | os.PathLike[str], write: Callable[[Path], None]) -> None:
+def atomic_write(
+    path: str | os.PathLike[str], write: Callable[[Path], None], *, replace: bool = True
+) -> None:
     """Call ``write(tmp)`` on a hidden file beside ``path``, then move it over ``path`` in one step.
 
     Readers see the old file or the complete new one, never half of it. On any failure the
     temporary file is removed and the error raised as OutputWriteError (typed errors from
-    ``write`` pass through unchanged).
+    ``write`` pass through unchanged). With ``replace=False`` an existing ``path`` is never
+    replaced, even one that another process creates while we write: OutputExistsError.
     """
     path = Path(path)
     tmp = path.with_name(f".{path.name}.tmp-{secrets.token_hex(4)}")
     try:
         write(tmp)
         _fsync(tmp)
-        os.replace(tmp, path)
+        _publish(tmp, path, replace)
     except BaseException as exc:
         with suppress(OSError):
             tmp.unlink(missing_ok=True)
         if isinstance(exc, DocDenoiseError) or not isinstance(exc, Exception):
             raise
         raise OutputWriteError(path, _write_failure(exc)) from exc
+
+
+def _publish(tmp: Path, path: Path, replace: bool) -> None:
+    """Move the finished ``tmp`` to ``path``; without ``replace``, create-if-absent atomically."""
+    if replace:
+        os.replace(tmp, path)
+        return
+    try:
+        os.link(tmp, path)  # fails if path exists, whoever made it and whenever
+    except FileExistsError:
+        raise OutputExistsError(path, "the output appeared while it was being written") from None
+    except OSError:  # no hard links on this file system (FAT, some network shares)
+        if path.exists():
+            raise OutputExistsError(path, "the output already exists") from None
+        os.replace(tmp, path)
+        return
+    tmp.unlink()
 
 
 def _fsync(tmp: Path) -> None:

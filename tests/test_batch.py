@@ -290,3 +290,23 @@ def test_missing_model_file_is_one_clear_line(tmp_path: Path) -> None:
     )
     assert code == 1 and "nope.safetensors: model file not found" in err
     assert len(err.strip().splitlines()) == 1
+
+
+def test_two_batches_into_one_folder_never_clobber(
+    tmp_path: Path, random_model_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another run creates the output while ours is writing it: theirs is kept, ours skipped."""
+    src = tmp_path / "p.png"
+    Image.fromarray(page()).save(src)
+    out = tmp_path / "out"
+    real = imageio._write_raster
+
+    def racing(pages, tmp, *args):  # type: ignore[no-untyped-def]
+        real(pages, tmp, *args)
+        (out / "p.png").write_bytes(b"the other run's page")
+
+    monkeypatch.setattr(imageio, "_write_raster", racing)
+    code, stdout, _ = run(["clean", str(src), "-o", str(out), "--model", str(random_model_path)])
+    assert code == 0 and "1 skipped" in stdout
+    assert (out / "p.png").read_bytes() == b"the other run's page"
+    assert [p.name for p in out.iterdir()] == ["p.png"]
