@@ -1,0 +1,215 @@
+"""Classical page cleaners and the quality metrics the benchmarks set the model beside.
+
+Pages: ``(H, W)`` greyscale, ``uint8`` (0..255) or float in ``[0, 1]``, 1.0 = white paper.
+Every cleaner returns ``(H, W) float32`` in ``[0, 1]``, the same size as its input. Text is
+dark: a pixel is text when its value is *below* a threshold (:func:`text_mask`).
+
+Cleaners (the peers of the model, none of them trained or tuned on any benchmark page):
+
+* :func:`as_is` - the page untouched, the floor every cleaner must beat;
+* :func:`background_division` - divide by a large-median estimate of the paper, which flattens
+  stains, yellowing and uneven light while keeping the ink's grey levels;
+* :func:`otsu` - a global Otsu threshold, the classic binariser (black/white output);
+* :func:`unpaper` - Debian's ``unpaper`` with its default filters (black areas, lone specks,
+  blur and grey-only areas) and every geometric step off, so the page keeps its size.
+
+These are benchmark peers, not product code: they live in ``bench/`` on purpose.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageFilter
+
+log = logging.getLogger(__name__)
+
+Cleaner = Callable[[np.ndarray], np.ndarray]
+
+BACKGROUND_BLOCK = 8  # downscale by this before the median (speed)...
+BACKGROUND_MEDIAN = (
+    13  # ...then a 13-block median: a ~104 px window, about two 12 pt lines at 300 dpi
+)
+UNPAPER_ARGS = (
+    "--layout",
+    "none",
+    "--no-deskew",
+    "--no-mask-scan",
+    "--no-mask-center",
+    "--no-border-scan",
+    "--no-border-align",
+    "--no-multi-pages",
+    "--overwrite",
+    "--type",
+    "pgm",
+    "--quiet",
+)
+
+
+def to_unit(page: np.ndarray) -> np.ndarray:
+    """``(H, W)`` uint8 or float -> ``(H, W)`` float32 in [0, 1] (a new array)."""
+    if page.ndim != 2:
+        raise ValueError(f"expected a (H, W) greyscale page, got shape {page.shape}")
+    if page.dtype == np.uint8:
+        return page.astype(np.float32) / np.float32(255.0)
+    return np.clip(page, 0.0, 1.0).astype(np.float32)
+
+
+def to_uint8(page: np.ndarray) -> np.ndarray:
+    """``(H, W)`` uint8 or float in [0, 1] -> ``(H, W)`` uint8, rounded."""
+    if page.dtype == np.uint8:
+        return page
+    return (np.clip(page, 0.0, 1.0) * 255.0 + 0.5).astype(np.uint8)
+
+
+# --- cleaners -------------------------------------------------------------------------------
+
+
+def as_is(page: np.ndarray) -> np.ndarray:
+    """The page untouched, as float32 in [0, 1]."""
+    return to_unit(page)
+
+
+def background_division(
+    page: np.ndarray, *, block: int = BACKGROUND_BLOCK, median: int = BACKGROUND_MEDIAN
+) -> np.ndarray:
+    """Divide the page by its paper: a median over ``block * median`` pixels, then clip to 1.
+
+    The median of a window wider than a text line is the paper's shade there (ink covers well
+    under half of it), so stains, yellowing and shading become 1.0 while ink keeps its contrast
+    relative to the paper around it. The page is box-averaged by ``block`` first (speed), the
+    median runs on that, and the estimate is scaled back up bilinearly.
+    """
+    grey = to_uint8(page)
+    height, width = grey.shape
+    factor = max(1, min(block, height, width))
+    small = Image.fromarray(grey).reduce(factor)
+    paper = small.filter(ImageFilter.MedianFilter(median)).resize(
+        (width, height), Image.Resampling.BILINEAR
+    )
+    estimate = np.maximum(np.asarray(paper, dtype=np.float32), 1.0)
+    return np.clip(grey.astype(np.float32) / estimate, 0.0, 1.0)
+
+
+def otsu_threshold(page: np.ndarray) -> float:
+    """Otsu's threshold of a page, in [0, 1]: text is ``page < threshold``.
+
+    The 256-level histogram is split where the between-class variance is largest; the threshold
+    lies half a level above the dark class's top level. Where empty levels leave that maximum
+    flat (two clean modes), the middle of the flat run is taken. A page of one grey level has no
+    split and gets 0.5.
+    """
+    levels = to_uint8(page).ravel()
+    weights = np.bincount(levels, minlength=256).astype(np.float64)
+    weights /= weights.sum()
+    dark_share = np.cumsum(weights)  # share of pixels at or below each level
+    dark_moment = np.cumsum(weights * np.arange(256))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        between = (dark_moment[-1] * dark_share - dark_moment) ** 2 / (
+            dark_share * (1.0 - dark_share)
+        )
+    between = np.where(np.isfinite(between), between, -1.0)
+    best = float(between.max())
+    if best <= 0.0:
+        return 0.5
+    first = int(np.argmax(between))
+    last = first  # empty levels between the classes leave the criterion flat: take the middle
+    while last < 255 and between[last + 1] >= best * (1.0 - 1e-9):
+        last += 1
+    return ((first + last) / 2.0 + 0.5) / 255.0
+
+
+def otsu(page: np.ndarray) -> np.ndarray:
+    """Binarise with Otsu's threshold: text 0.0, paper 1.0 (float32)."""
+    unit = to_unit(page)
+    return (unit >= otsu_threshold(unit)).astype(np.float32)
+
+
+def unpaper_available() -> bool:
+    return shutil.which("unpaper") is not None
+
+
+def unpaper(page: np.ndarray, *, timeout: float = 600.0) -> np.ndarray:
+    """Clean with Debian's ``unpaper`` (default filters, no geometry changes), greyscale out.
+
+    Runs on an 8-bit PGM in a temporary folder. If unpaper ever returns another size, its page
+    is cropped or padded with white at the bottom/right back to the input's size, with a log
+    warning. Raises RuntimeError when unpaper is missing or fails.
+    """
+    exe = shutil.which("unpaper")
+    if exe is None:
+        raise RuntimeError("unpaper is not installed: apt-get install unpaper")
+    grey = to_uint8(page)
+    with tempfile.TemporaryDirectory(prefix="docdenoise-unpaper-") as tmp:
+        source, target = Path(tmp) / "in.pgm", Path(tmp) / "out.pgm"
+        Image.fromarray(grey).save(source)
+        done = subprocess.run(
+            [exe, *UNPAPER_ARGS, str(source), str(target)],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+        if done.returncode != 0 or not target.is_file():
+            raise RuntimeError(f"unpaper failed ({done.returncode}): {done.stderr.strip()[-500:]}")
+        with Image.open(target) as image:
+            out = np.asarray(image.convert("L"))
+    if out.shape != grey.shape:
+        log.warning("unpaper changed the page size %s -> %s; cropped/padded", grey.shape, out.shape)
+        fitted = np.full(grey.shape, 255, dtype=np.uint8)
+        rows, cols = min(out.shape[0], grey.shape[0]), min(out.shape[1], grey.shape[1])
+        fitted[:rows, :cols] = out[:rows, :cols]
+        out = fitted
+    return to_unit(out)
+
+
+CLEANERS: dict[str, Cleaner] = {
+    "as is": as_is,
+    "background division": background_division,
+    "Otsu": otsu,
+    "unpaper": unpaper,
+}
+
+
+# --- metrics --------------------------------------------------------------------------------
+
+
+def rmse(output: np.ndarray, target: np.ndarray) -> float:
+    """Root-mean-square error between two same-size pages, on the [0, 1] scale."""
+    if output.shape != target.shape:
+        raise ValueError(f"shapes differ: {output.shape} vs {target.shape}")
+    diff = to_unit(output).astype(np.float64) - to_unit(target).astype(np.float64)
+    return float(np.sqrt(np.mean(diff * diff)))
+
+
+def psnr(output: np.ndarray, target: np.ndarray) -> float:
+    """Peak signal-to-noise ratio in dB for a peak of 1.0; ``inf`` for identical pages."""
+    error = rmse(output, target)
+    return math.inf if error == 0.0 else 20.0 * math.log10(1.0 / error)
+
+
+def text_mask(page: np.ndarray, threshold: float) -> np.ndarray:
+    """Text pixels (bool): those darker than ``threshold`` (on the [0, 1] scale)."""
+    return to_unit(page) < threshold
+
+
+def f_measure(found: np.ndarray, truth: np.ndarray) -> float:
+    """F-measure (harmonic mean of precision and recall) of a text mask against the true one.
+
+    Both are boolean ``(H, W)`` masks, True = text. Two empty masks agree perfectly (1.0); one
+    empty mask against a non-empty one scores 0.0.
+    """
+    if found.shape != truth.shape:
+        raise ValueError(f"shapes differ: {found.shape} vs {truth.shape}")
+    hits = int(np.count_nonzero(found & truth))
+    n_found, n_true = int(np.count_nonzero(found)), int(np.count_nonzero(truth))
+    if n_found == 0 and n_true == 0:
+        return 1.0
+    return 2.0 * hits / (n_found + n_true)
