@@ -1,0 +1,99 @@
+"""Ink degradations: faded and broken strokes, ink bleed, and bleed-through from the back."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from docdenoise.synth.degrade.fields import (
+    FloatArray,
+    finish,
+    gaussian_blur,
+    grain,
+    pick,
+    smooth_noise,
+    smoothstep,
+)
+
+
+def faded_ink(
+    page: FloatArray,
+    rng: np.random.Generator,
+    *,
+    keep: float | None = None,
+    dropout: float | None = None,
+) -> FloatArray:
+    """Faded, low-toner or worn-type ink: strokes lifted toward the paper, unevenly, and broken.
+
+    ``keep``: fraction of the ink density left (0.25 very faded .. 0.9 slightly). ``dropout``:
+    how much of each stroke breaks away in grainy gaps (0 none .. 0.6 heavy).
+    """
+    keep = pick(rng, keep, 0.25, 0.9)
+    dropout = pick(rng, dropout, 0.0, 0.6) if rng.random() < 0.7 or dropout is not None else 0.0
+    ink = 1.0 - page
+    uneven = 1.0 + 0.3 * smooth_noise(rng, page.shape, rng.uniform(40, 400))
+    level = np.clip(keep * uneven, 0.08, 1.0)
+    if dropout > 0:
+        g = grain(rng, page.shape, rng.uniform(0.6, 1.6))
+        level = level * (
+            1.0 - dropout * smoothstep(0.2, 1.4, g + smooth_noise(rng, page.shape, 30))
+        )
+    # thin parts and edges fade first: raise the ink density to a power above one
+    gamma = rng.uniform(1.0, 1.8)
+    return finish(1.0 - level * ink**gamma)
+
+
+def ink_bleed(
+    page: FloatArray,
+    rng: np.random.Generator,
+    *,
+    sigma: float | None = None,
+    gain: float | None = None,
+) -> FloatArray:
+    """Ink spread into the paper: strokes thicker with soft, feathery edges; counters fill in.
+
+    ``sigma``: spread in px (0.5..1.8). ``gain``: how strongly the spread darkens (1.2..2.3).
+    """
+    sigma = pick(rng, sigma, 0.5, 1.8)
+    gain = pick(rng, gain, 1.2, 2.3)
+    ink = 1.0 - page
+    spread = gaussian_blur(ink, sigma) * gain
+    spread *= 1.0 + 0.35 * grain(rng, page.shape, 0.7)  # feathering along paper fibres
+    return finish(1.0 - np.maximum(ink, np.clip(spread, 0.0, 1.0)))
+
+
+def _back_page(rng: np.random.Generator, shape: tuple[int, int]) -> FloatArray:
+    """A clean page for the other side of the sheet (imported late: rendering is heavy)."""
+    from docdenoise.synth.config import SynthConfig
+    from docdenoise.synth.render import render_clean
+
+    h, w = shape
+    config = SynthConfig(layouts=("text", "letter", "table", "text"))
+    back = render_clean(rng, h, w, config=config).pixels
+    for _ in range(4):  # a window that caught only margin shows nothing through
+        if float(back.min()) < 0.5:
+            break
+        back = render_clean(rng, h, w, config=config).pixels
+    return back
+
+
+def bleed_through(
+    page: FloatArray,
+    rng: np.random.Generator,
+    *,
+    strength: float | None = None,
+    sigma: float | None = None,
+) -> FloatArray:
+    """Show-through and bleed-through: the other side's text, mirrored, blurred, faint.
+
+    Another clean page is drawn, flipped left-right, blurred by ``sigma`` px (0.3..3) and
+    multiplied in at ``strength`` (0.06 barely visible .. 0.6 nearly as dark as the front).
+    """
+    strength = pick(rng, strength, 0.06, 0.6)
+    sigma = pick(rng, sigma, 0.3, 3.0)
+    back = _back_page(rng, page.shape)[:, ::-1]
+    if rng.random() < 0.3:  # the sheet was turned over top to bottom
+        back = back[::-1, :]
+    shift = (int(rng.integers(-20, 21)), int(rng.integers(-20, 21)))
+    back_ink = gaussian_blur(1.0 - np.roll(back, shift, axis=(0, 1)), sigma)
+    uneven = np.clip(1.0 + 0.35 * smooth_noise(rng, page.shape, rng.uniform(60, 300)), 0.3, 1.7)
+    return finish(page * (1.0 - strength * uneven * back_ink))

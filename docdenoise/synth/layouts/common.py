@@ -1,0 +1,201 @@
+"""Shared page furniture: the page's type style and a text flow that wraps paragraphs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from docdenoise.synth import handwriting, stamps
+from docdenoise.synth.fonts import FontFace, pick_face, styled_like, text_width
+from docdenoise.synth.scene import Scene
+
+PRINT_INK = (0, 22)  # grey level of printed ink: near black
+
+
+@dataclass(frozen=True)
+class Style:
+    """The type of one page: faces, body size in px, line spacing and ink grey level."""
+
+    body: FontFace
+    bold: FontFace
+    italic: FontFace
+    heading: FontFace
+    mono: FontFace
+    size: float
+    leading: float
+    ink: int
+
+
+def make_style(rng: np.random.Generator, scene: Scene, pt_range: tuple[float, float]) -> Style:
+    """A random style: serif, sans or mono body at 8-16 pt, matching bold and italic faces."""
+    family = ("serif", "sans", "mono")[int(rng.choice(3, p=(0.45, 0.4, 0.15)))]
+    body = pick_face(rng, family, bold=False, italic=bool(rng.random() < 0.06))
+    if rng.random() < 0.07:  # a page set in bold
+        body = styled_like(body, bold=True, italic=body.italic)
+    heading_family = family if rng.random() < 0.6 else ("serif", "sans")[int(rng.integers(2))]
+    heading = pick_face(rng, heading_family, bold=bool(rng.random() < 0.8))
+    return Style(
+        body=body,
+        bold=styled_like(body, bold=True, italic=False),
+        italic=styled_like(body, bold=False, italic=True),
+        heading=heading,
+        mono=pick_face(rng, "mono", bold=False),
+        size=scene.pt(rng.uniform(*pt_range)),
+        leading=rng.uniform(1.1, 1.55),
+        ink=int(rng.integers(PRINT_INK[0], PRINT_INK[1] + 1)),
+    )
+
+
+def margins(
+    scene: Scene,
+    rng: np.random.Generator,
+    side_mm: tuple[float, float],
+    top_mm: tuple[float, float],
+) -> tuple[float, float, float, float]:
+    """A random type area (x0, y0, x1, y1) inside margins drawn from the given ranges (mm)."""
+    mm = scene.px_per_mm
+    return (
+        rng.uniform(*side_mm) * mm,
+        rng.uniform(*top_mm) * mm,
+        scene.width - rng.uniform(*side_mm) * mm,
+        scene.height - rng.uniform(*top_mm) * mm,
+    )
+
+
+def maybe_stamp(
+    scene: Scene,
+    rng: np.random.Generator,
+    p: float,
+    xs: tuple[float, float],
+    ys: tuple[float, float],
+) -> None:
+    """With probability ``p``, a rubber stamp somewhere in the given fractions of the page."""
+    if rng.random() < p:
+        x, y = rng.uniform(*xs) * scene.width, rng.uniform(*ys) * scene.height
+        scene.stamp(stamps.make_stamp(rng, x, y, scene.px_per_mm))
+
+
+def wrap(words: list[str], face: FontFace, size: float, width: float) -> list[list[str]]:
+    """Greedy line breaking of ``words`` into lines no wider than ``width`` (long words alone)."""
+    space = text_width(face, " ", size)
+    lines: list[list[str]] = []
+    current: list[str] = []
+    used = 0.0
+    for word in words:
+        w = text_width(face, word, size)
+        if current and used + space + w > width:
+            lines.append(current)
+            current, used = [], 0.0
+        used += (space if current else 0.0) + w
+        current.append(word)
+    if current:
+        lines.append(current)
+    return lines
+
+
+class Flow:
+    """A column of text filled from the top: paragraphs, headings, lists, gaps."""
+
+    def __init__(self, scene: Scene, style: Style, box: tuple[float, float, float, float]) -> None:
+        self.scene, self.style = scene, style
+        self.x, self.y, self.right, self.bottom = box
+        self.width = self.right - self.x
+
+    @property
+    def full(self) -> bool:
+        return self.y + self.style.size > self.bottom
+
+    def gap(self, lines: float = 1.0) -> None:
+        self.y += lines * self.style.size * self.style.leading
+
+    def paragraph(
+        self,
+        text: str,
+        *,
+        face: FontFace | None = None,
+        size: float | None = None,
+        justify: bool = False,
+        indent: float = 0.0,
+        align: str = "left",
+        ink: int | None = None,
+        first_line: int | None = None,
+    ) -> None:
+        """Wrap ``text`` into the column; stops at the bottom of the column.
+
+        ``first_line``: the reading-line id of the first line (to join it to a list mark).
+        """
+        face = face or self.style.body
+        size = size or self.style.size
+        ink = self.style.ink if ink is None else ink
+        lines = wrap(text.split(), face, size, self.width - indent)
+        step = size * self.style.leading
+        for k, words in enumerate(lines):
+            if self.y + size * 0.3 > self.bottom:
+                return
+            self.y += step if k else size
+            x = self.x + (indent if k == 0 else 0.0)
+            last = k == len(lines) - 1
+            line_id = first_line if k == 0 and first_line is not None else self.scene.new_line()
+            if justify and not last and len(words) > 1:
+                self._justified(words, x, face, size, ink, line_id)
+                continue
+            line = " ".join(words)
+            if align != "left":
+                spare = self.width - text_width(face, line, size)
+                x += spare if align == "right" else 0.5 * spare
+            self.scene.text(x, self.y, line, face, size, ink, line=line_id)
+        self.y += step - size
+
+    def _justified(
+        self, words: list[str], x: float, face: FontFace, size: float, ink: int, line: int
+    ) -> None:
+        widths = [text_width(face, w, size) for w in words]
+        gap = (self.width - (x - self.x) - sum(widths)) / (len(words) - 1)
+        for word, w in zip(words, widths, strict=True):
+            self.scene.text(x, self.y, word, face, size, ink, line=line)
+            x += w + gap
+
+    def heading(self, text: str, rng: np.random.Generator, scale: float | None = None) -> None:
+        """A heading 1.1-1.9 times the body size, with space above and a little below."""
+        size = self.style.size * (rng.uniform(1.1, 1.9) if scale is None else scale)
+        self.gap(0.6)
+        align = ("left", "left", "center")[int(rng.integers(3))]
+        self.paragraph(text, face=self.style.heading, size=size, align=align)
+        self.gap(0.3)
+
+    def bullets(self, rng: np.random.Generator, items: list[str], numbered: bool) -> None:
+        """A bulleted or numbered list with hanging indent."""
+        marks = ("•", "–", "-", "*", "o")
+        mark = marks[int(rng.integers(len(marks)))]
+        hang = self.style.size * 1.6
+        for k, item in enumerate(items):
+            if self.full:
+                return
+            label = f"{k + 1}." if numbered else mark
+            line = self.scene.new_line()
+            self.scene.text(
+                self.x,
+                self.y + self.style.size,
+                label,
+                self.style.body,
+                self.style.size,
+                self.style.ink,
+                line=line,
+            )
+            self.x += hang
+            self.width -= hang
+            self.paragraph(item, first_line=line)
+            self.x -= hang
+            self.width += hang
+
+    def handwriting(self, rng: np.random.Generator, lines: int) -> None:
+        """A few lines of light handwriting (a note in the flow)."""
+        width, ink = handwriting.pen_style(rng, self.scene.px_per_mm)
+        x_height = handwriting.x_height(rng, self.scene.px_per_mm)
+        for _ in range(lines):
+            if self.full:
+                return
+            self.y += x_height * rng.uniform(2.6, 3.4)
+            line_w = self.width * rng.uniform(0.5, 1)
+            self.scene.scribble(rng, self.x, self.y, x_height, line_w, width, ink)

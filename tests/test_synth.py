@@ -1,0 +1,233 @@
+"""Tests of the synthetic page generator: clean pages, degradations, pairs and the CLI."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import unicodedata
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from docdenoise.synth import (
+    DEGRADATIONS,
+    FontsNotFoundError,
+    SynthConfig,
+    UnknownDegradationError,
+    degrade,
+    make_pair,
+    make_pair_with_page,
+    render_clean,
+)
+from docdenoise.synth import cli as synth_cli
+from docdenoise.synth.fonts import REQUIRED_GLYPHS, available_faces, font_dirs
+from docdenoise.synth.text import corpus
+
+SMALL = (72, 96)
+
+
+def _png(path) -> tuple[tuple[int, int], str, np.ndarray]:
+    """(size, mode, pixels) of an image file, closing it."""
+    with Image.open(path) as img:
+        return img.size, img.mode, np.asarray(img)
+
+
+@pytest.fixture(scope="module")
+def small_page() -> np.ndarray:
+    """A small clean text window on grey paper, so brightening degradations show too."""
+    page = render_clean(np.random.default_rng(1), *SMALL, layout="text", dpi=150).pixels
+    return (0.15 + 0.7 * page).astype(np.float32)
+
+
+# --- reproducibility and the pair contract -------------------------------------------------
+
+
+def test_make_pair_is_reproducible_from_its_seed() -> None:
+    a, b = make_pair(11, 96, 128), make_pair(11, 96, 128)
+    assert np.array_equal(a.noisy, b.noisy)
+    assert np.array_equal(a.clean, b.clean)
+    assert a.degradations == b.degradations and a.seed == 11
+    c = make_pair(12, 96, 128)
+    assert not np.array_equal(a.clean, c.clean)
+
+
+def test_pair_arrays_have_the_promised_layout() -> None:
+    pair = make_pair(3, 80, 120)
+    for arr in (pair.noisy, pair.clean):
+        assert arr.shape == (80, 120) and arr.dtype == np.float32
+        assert float(arr.min()) >= 0.0 and float(arr.max()) <= 1.0
+    assert all(name in DEGRADATIONS for name in pair.degradations)
+
+
+def test_clean_page_does_not_depend_on_the_degradations_drawn() -> None:
+    only_fold, page = make_pair_with_page(21, 96, 96, only=["fold"])
+    only_jpeg, _ = make_pair_with_page(21, 96, 96, only=["jpeg"])
+    assert np.array_equal(only_fold.clean, only_jpeg.clean)
+    assert np.array_equal(only_fold.clean, page.pixels)
+    assert only_fold.degradations == ("fold",)
+
+
+def test_no_degradation_returns_the_clean_page() -> None:
+    clean = render_clean(np.random.default_rng(5), *SMALL).pixels
+    noisy, names = degrade(clean, np.random.default_rng(0), only=())
+    assert names == () and np.array_equal(noisy, clean)
+    pair = make_pair(5, *SMALL, config=SynthConfig(max_degradations=0))
+    assert pair.degradations == () and np.array_equal(pair.noisy, pair.clean)
+
+
+def test_noisy_stays_aligned_with_the_clean_ink() -> None:
+    """No warps: across random mixes, ink pixels of the clean page stay darker in the noisy."""
+    darker = 0
+    for seed in range(8):
+        pair = make_pair(seed, 128, 128)
+        ink, paper = pair.clean < 0.3, pair.clean == 1.0
+        if ink.sum() < 20 or paper.sum() < 20:
+            darker += 1
+            continue
+        darker += float(pair.noisy[ink].mean()) < float(pair.noisy[paper].mean())
+    assert darker == 8
+
+
+def test_random_mix_respects_the_config() -> None:
+    config = SynthConfig(degradations=("jpeg", "blur"), max_degradations=2)
+    for seed in range(6):
+        _, names = degrade(np.ones(SMALL, np.float32), np.random.default_rng(seed), config=config)
+        assert set(names) <= {"jpeg", "blur"}
+        assert list(names) == [n for n in DEGRADATIONS if n in names]  # physical order
+
+
+def test_unknown_degradation_is_a_clear_error() -> None:
+    with pytest.raises(UnknownDegradationError, match="no_such_thing"):
+        degrade(np.ones(SMALL, np.float32), np.random.default_rng(0), only=["no_such_thing"])
+
+
+def test_config_is_validated() -> None:
+    with pytest.raises(ValueError, match="dpi_range"):
+        SynthConfig(dpi_range=(400, 150))
+    with pytest.raises(ValueError, match="layouts"):
+        SynthConfig(layouts=("poster",))
+    with pytest.raises(UnknownDegradationError, match="glitter"):
+        SynthConfig(degradations=("fold", "glitter"))
+
+
+# --- every degradation ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", list(DEGRADATIONS))
+def test_degradation_is_pure_seeded_and_changes_the_page(name: str, small_page: np.ndarray) -> None:
+    fn = DEGRADATIONS[name]
+    before = small_page.copy()
+    out = fn(small_page, np.random.default_rng(7))
+    assert np.array_equal(small_page, before), "the input page must not be modified"
+    assert out.shape == SMALL and out.dtype == np.float32
+    assert float(out.min()) >= 0.0 and float(out.max()) <= 1.0
+    assert float(np.abs(out - small_page).max()) > 0.005
+    assert np.array_equal(out, fn(small_page, np.random.default_rng(7)))
+
+
+@pytest.mark.parametrize("name", ["coffee_stain", "fold", "faded_ink", "sensor_noise"])
+def test_degradation_strength_parameter_orders_the_effect(
+    name: str, small_page: np.ndarray
+) -> None:
+    fn = DEGRADATIONS[name]
+    param = {"faded_ink": "keep", "sensor_noise": "sigma"}.get(name, "strength")
+    weak, strong = {"faded_ink": (0.9, 0.3), "sensor_noise": (0.005, 0.05)}.get(name, (0.05, 0.5))
+    d_weak = np.abs(fn(small_page, np.random.default_rng(2), **{param: weak}) - small_page).mean()
+    d_strong = np.abs(
+        fn(small_page, np.random.default_rng(2), **{param: strong}) - small_page
+    ).mean()
+    assert d_strong > d_weak
+
+
+# --- clean pages -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("layout", ["form", "letter", "text", "table"])
+def test_clean_pages_have_pure_white_paper_and_antialiased_ink(layout: str) -> None:
+    page = render_clean(np.random.default_rng(4), 160, 160, layout=layout, dpi=200)
+    px = page.pixels
+    assert px.dtype == np.float32 and page.layout == layout and page.dpi == 200
+    assert float((px == 1.0).mean()) > 0.5, "most paper must be exactly white"
+    if float(px.min()) < 0.5:  # the window caught some ink
+        assert float(px.min()) < 0.15, "printed ink is near black"
+        assert np.any((px > 0.2) & (px < 0.8)), "stroke edges are anti-aliased grey"
+
+
+def test_full_page_text_is_in_reading_order_with_known_glyphs() -> None:
+    page = render_clean(np.random.default_rng(8), 600, 420, layout="letter", dpi=50)
+    assert page.text.count("\n") >= 5
+    allowed = set(REQUIRED_GLYPHS) | {chr(c) for c in range(32, 127)} | {"\n"}
+    assert set(page.text) <= allowed
+
+
+def test_small_ink_is_found_on_forms_and_lies_inside_the_ink() -> None:
+    found = 0
+    for seed in range(5):
+        page = render_clean(np.random.default_rng(seed), 256, 256, layout="form", dpi=150)
+        assert page.small_ink.shape == page.pixels.shape and page.small_ink.dtype == bool
+        assert np.all(page.pixels[page.small_ink] < 1.0)
+        found += bool(page.small_ink.any())
+    assert found >= 4
+
+
+def test_corpus_characters_are_drawable_by_every_face() -> None:
+    text = "".join("".join(entries) for entries in corpus().values())
+    extra = {ch for ch in text if ord(ch) > 126 and not unicodedata.category(ch).startswith("Z")}
+    assert extra <= set(REQUIRED_GLYPHS)
+    families = {face.family for face in available_faces()}
+    assert {"serif", "sans", "mono"} <= families
+
+
+def test_missing_fonts_raise_a_clear_error(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
+    monkeypatch.setenv("DOCDENOISE_FONT_DIRS", str(tmp_path))
+    assert font_dirs() == (tmp_path,)
+    with pytest.raises(FontsNotFoundError, match="DOCDENOISE_FONT_DIRS"):
+        available_faces()
+
+
+# --- command line and import hygiene ----------------------------------------------------------
+
+
+def test_cli_writes_pairs_json_and_contact_sheet(
+    tmp_path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "pairs"
+    code = synth_cli.main(["--count", "3", "--out", str(out), "--seed", "40", "--size", "64x96"])
+    assert code == 0
+    assert "wrote 3 pairs" in capsys.readouterr().out
+    records = json.loads((out / "pairs.json").read_text("utf-8"))["pairs"]
+    assert [r["seed"] for r in records] == [40, 41, 42]
+    assert {"degradations", "dpi", "layout"} <= set(records[0])
+    for r in records:
+        assert _png(out / r["noisy"])[:2] == ((96, 64), "L")
+        assert _png(out / r["clean"])[:2] == ((96, 64), "L")
+    assert _png(out / "contact_sheet.png")[0][0] > 200
+    clean = _png(out / "00000_clean.png")[2]
+    assert np.array_equal(clean, np.round(make_pair(40, 64, 96).clean * 255).astype(np.uint8))
+
+
+def test_cli_only_and_bad_names(tmp_path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "only"
+    assert (
+        synth_cli.main(
+            ["--count", "2", "--out", str(out), "--size", "48x48", "--only", "jpeg,fold"]
+        )
+        == 0
+    )
+    records = json.loads((out / "pairs.json").read_text("utf-8"))["pairs"]
+    assert all(r["degradations"] == ["fold", "jpeg"] for r in records)
+    assert synth_cli.main(["--count", "1", "--out", str(out), "--only", "nope"]) == 2
+    assert "unknown degradation 'nope'" in capsys.readouterr().err
+
+
+def test_synth_imports_neither_torch_nor_qt() -> None:
+    code = (
+        "import sys, docdenoise.synth, docdenoise.synth.cli; "
+        "print('torch' in sys.modules, 'PySide6' in sys.modules)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.split() == ["False", "False"]
