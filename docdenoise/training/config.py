@@ -1,0 +1,212 @@
+"""TrainConfig: every knob of a training run, read from one TOML file, frozen.
+
+A file has a top-level ``name`` and the sections ``[model]`` (the :class:`ModelConfig` fields),
+``[data]``, ``[optim]``, ``[loss]``, ``[validation]``, ``[run]`` and ``[export]``; a missing key
+takes the default below, an unknown key or a wrong type is a :class:`UsageError` naming the key,
+so a typo never silently trains the wrong model. See ``configs/fast.toml`` for a commented file.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import tomllib
+import typing
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from docdenoise.errors import UsageError
+from docdenoise.model import ModelConfig
+
+CONFIG_DIR = Path(__file__).resolve().parent / "configs"
+
+
+@dataclass(frozen=True)
+class DataConfig:
+    """Training pairs: ``make_pair(seed + i, window, window)`` streamed into an in-memory pool.
+
+    ``seed`` is the first page seed (pages ``seed, seed + 1, ...``); ``pool_size`` pairs are kept
+    in memory, training starts once ``min_pool`` are there, and ``refresh_per_step`` fresh pairs
+    (on average; 0.25 = one every 4 steps) replace random old ones when the workers have some
+    ready in the ``queue_size``-bounded queue. The bounded queue paces the workers, so this rate
+    also sets how much CPU page generation takes. ``workers = 0`` generates inline instead.
+    """
+
+    seed: int = 1
+    window: int = 512
+    patch: int = 256
+    pool_size: int = 256
+    min_pool: int = 32
+    refresh_per_step: float = 0.25
+    queue_size: int = 16
+    workers: int = 1
+    flips: bool = True
+
+
+@dataclass(frozen=True)
+class OptimConfig:
+    """AdamW with linear warm-up then cosine decay to ``final_lr_fraction * lr``."""
+
+    steps: int = 20000
+    batch_size: int = 8
+    lr: float = 2e-3
+    weight_decay: float = 1e-4
+    beta1: float = 0.9
+    beta2: float = 0.99
+    warmup_steps: int = 300
+    final_lr_fraction: float = 0.02
+    grad_clip: float = 1.0
+
+
+@dataclass(frozen=True)
+class LossConfig:
+    """Weights of the loss terms; see :mod:`docdenoise.training.loss` for why these terms."""
+
+    bce: float = 1.0
+    ink_weight: float = 4.0
+    ink_threshold: float = 0.5
+    ink_dilate: int = 1
+    l1: float = 0.5
+
+
+@dataclass(frozen=True)
+class ValidationConfig:
+    """A fixed set: ``pairs`` pages ``size`` px square from seeds ``seed, seed + 1, ...``."""
+
+    seed: int = 1_000_000_000
+    pairs: int = 24
+    size: int = 512
+    every: int = 500
+    batch_size: int = 4
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    """How the run uses the machine. ``threads = 0``: all cores the process may use."""
+
+    threads: int = 0
+    device: str = "auto"
+    amp: str = "auto"
+    checkpoint_every: int = 500
+    log_every: int = 50
+
+
+@dataclass(frozen=True)
+class ExportConfig:
+    """Where the best checkpoint is exported at the end; ``name`` goes into the model card."""
+
+    path: str = "assets/docdenoise-fast.safetensors"
+    name: str = "fast"
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    name: str = "fast"
+    model: ModelConfig = field(default_factory=ModelConfig)
+    data: DataConfig = field(default_factory=DataConfig)
+    optim: OptimConfig = field(default_factory=OptimConfig)
+    loss: LossConfig = field(default_factory=LossConfig)
+    validation: ValidationConfig = field(default_factory=ValidationConfig)
+    run: RunConfig = field(default_factory=RunConfig)
+    export: ExportConfig = field(default_factory=ExportConfig)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = dataclasses.asdict(self)
+        data["model"] = self.model.to_dict()
+        return data
+
+    def with_overrides(self, **sections: dict[str, Any]) -> TrainConfig:
+        """A copy with some fields replaced, e.g. ``optim={"steps": 10}``; checked again."""
+        data = self.to_dict()
+        for section, values in sections.items():
+            data[section].update(values)
+        return config_from_dict(data, "overrides")
+
+
+_SECTIONS: dict[str, type] = {
+    "data": DataConfig,
+    "optim": OptimConfig,
+    "loss": LossConfig,
+    "validation": ValidationConfig,
+    "run": RunConfig,
+    "export": ExportConfig,
+}
+
+
+def _coerce(value: Any, kind: Any, where: str) -> Any:
+    if kind is float and isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    if kind in (int, str, bool) and type(value) is kind:
+        return value
+    raise UsageError(where, f"expected {kind.__name__}, got {value!r}", "fix the config file")
+
+
+def _section(cls: type, data: Any, where: str) -> Any:
+    if not isinstance(data, dict):
+        raise UsageError(where, "expected a table of keys", "fix the config file")
+    hints = typing.get_type_hints(cls)
+    known = {f.name for f in fields(cls)}
+    unknown = sorted(set(data) - known)
+    if unknown:
+        raise UsageError(where, f"unknown keys {unknown}; known: {sorted(known)}")
+    values = {k: _coerce(v, hints[k], f"{where}.{k}") for k, v in data.items()}
+    return cls(**values)
+
+
+def config_from_dict(data: dict[str, Any], source: str = "config") -> TrainConfig:
+    """Build and check a :class:`TrainConfig` from parsed TOML. Raises :class:`UsageError`."""
+    known = {"name", "model", *_SECTIONS}
+    unknown = sorted(set(data) - known)
+    if unknown:
+        raise UsageError(source, f"unknown keys {unknown}; known: {sorted(known)}")
+    try:
+        model = ModelConfig.from_dict(dict(data.get("model", {})))
+    except (ValueError, TypeError) as exc:
+        raise UsageError(f"{source}: [model]", str(exc)) from exc
+    sections = {
+        key: _section(cls, data.get(key, {}), f"{source}: [{key}]")
+        for key, cls in _SECTIONS.items()
+    }
+    name = _coerce(data.get("name", "fast"), str, f"{source}: name")
+    config = TrainConfig(name=name, model=model, **sections)
+    check_config(config, source)
+    return config
+
+
+def check_config(config: TrainConfig, source: str = "config") -> None:
+    """Cross-field checks: sizes aligned to the model, seed ranges apart, positive counts."""
+    align = config.model.alignment
+    d, o, v, r = config.data, config.optim, config.validation, config.run
+    problems = []
+    for what, size in (("data.patch", d.patch), ("validation.size", v.size)):
+        if size < align or size % align:
+            problems.append(f"{what} = {size} must be a positive multiple of {align}")
+    if d.window < d.patch:
+        problems.append(f"data.window = {d.window} is smaller than data.patch = {d.patch}")
+    if not 1 <= d.min_pool <= d.pool_size:
+        problems.append("need 1 <= data.min_pool <= data.pool_size")
+    if min(o.steps, o.batch_size, v.pairs, v.every, r.checkpoint_every, r.log_every) < 1:
+        problems.append("steps, batch sizes, pairs and every-N counts must be >= 1")
+    if d.workers < 0 or d.queue_size < 1 or d.refresh_per_step < 0 or r.threads < 0:
+        problems.append("workers, refresh_per_step and threads must be >= 0, queue_size >= 1")
+    if abs(v.seed - d.seed) < 100_000_000:
+        problems.append("validation.seed must be at least 1e8 away from data.seed")
+    if r.amp not in ("auto", "bf16", "fp16", "off"):
+        problems.append(f"run.amp = {r.amp!r} is not one of auto, bf16, fp16, off")
+    if problems:
+        raise UsageError(source, "; ".join(problems), "fix the config file")
+
+
+def load_config(path: str | Path) -> TrainConfig:
+    """Read a TOML file; a bare name like ``fast`` means ``configs/fast.toml`` in the package."""
+    path = Path(path)
+    if not path.suffix and not path.exists():
+        path = CONFIG_DIR / f"{path.name}.toml"
+    try:
+        with path.open("rb") as fh:
+            data = tomllib.load(fh)
+    except FileNotFoundError as exc:
+        raise UsageError(path, "config file not found", "pass --config FILE.toml") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise UsageError(path, f"not valid TOML ({exc})", "fix the config file") from exc
+    return config_from_dict(data, str(path))

@@ -1,0 +1,204 @@
+"""Training: config parsing, loss, overfitting a fixed batch, smoke train + export + resume."""
+
+from __future__ import annotations
+
+import importlib
+import itertools
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+from docdenoise.errors import UsageError
+from docdenoise.model import DenoiseNet, ModelConfig
+from docdenoise.training import data as data_mod
+from docdenoise.training.checkpoint import BEST, LAST, load_checkpoint
+from docdenoise.training.cli import export_main, main
+from docdenoise.training.config import (
+    CONFIG_DIR,
+    LossConfig,
+    OptimConfig,
+    config_from_dict,
+    load_config,
+)
+from docdenoise.training.loop import lr_at
+from docdenoise.training.loss import denoise_loss, ink_mask
+from docdenoise.weights import load_weights
+
+SMOKE = CONFIG_DIR / "smoke.toml"
+
+
+def _has_real_synth() -> bool:
+    try:
+        return hasattr(importlib.import_module("docdenoise.synth"), "make_pair")
+    except ImportError:
+        return False
+
+
+def fake_pair(seed: int, size: int) -> tuple[np.ndarray, np.ndarray, tuple[str, ...]]:
+    """Stand-in for the synth (tests only): white page, dark blocks, grey speckled paper."""
+    rng = np.random.default_rng(seed)
+    clean = np.ones((size, size), np.float32)
+    for _ in range(6):
+        top, left = rng.integers(0, size - 8, 2)
+        h, w = rng.integers(1, 8, 2)
+        clean[top : top + h, left : left + w] = 0.0
+    noisy = np.clip(clean * 0.7 + 0.15 + rng.normal(0, 0.08, clean.shape), 0, 1)
+    kind = ("speckle",) if seed % 2 else ("speckle", "stain")
+    return data_mod.to_uint8(noisy), data_mod.to_uint8(clean), kind
+
+
+# -- config -------------------------------------------------------------------------------------
+
+
+def test_shipped_configs_parse() -> None:
+    fast = load_config(CONFIG_DIR / "fast.toml")
+    assert fast.model == ModelConfig()  # the shipped fast model is the default architecture
+    assert load_config("smoke").optim.steps < 20
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"nmae": "typo"},
+        {"optim": {"step": 10}},
+        {"model": {"chanels": [8, 8, 8]}},
+        {"optim": {"steps": "10"}},
+        {"data": {"flips": 1}},
+        {"data": {"patch": 100}},
+        {"validation": {"seed": 5}},
+        {"run": {"amp": "fp8"}},
+    ],
+)
+def test_config_rejects_unknown_keys_and_bad_values(data: dict) -> None:
+    with pytest.raises(UsageError):
+        config_from_dict(data)
+
+
+def test_config_error_names_the_key(tmp_path: Path) -> None:
+    path = tmp_path / "bad.toml"
+    path.write_text("[optim]\nlearning_rate = 0.1\n", encoding="utf-8")
+    with pytest.raises(UsageError, match="learning_rate"):
+        load_config(path)
+
+
+def test_lr_schedule_warms_up_then_decays() -> None:
+    optim = OptimConfig(steps=100, lr=1.0, warmup_steps=10, final_lr_fraction=0.1)
+    lrs = [lr_at(s, optim) for s in range(100)]
+    assert lrs[0] == pytest.approx(0.1) and lrs[9] == pytest.approx(1.0)
+    assert all(a >= b for a, b in itertools.pairwise(lrs[9:]))
+    assert lr_at(100, optim) == pytest.approx(0.1)
+
+
+# -- loss ---------------------------------------------------------------------------------------
+
+
+def test_ink_mask_dilates_small_marks() -> None:
+    target = torch.ones(1, 1, 9, 9)
+    target[0, 0, 4, 4] = 0.0  # a full stop
+    assert ink_mask(target, 0.5, 1).sum() == 9
+    assert ink_mask(target, 0.5, 0).sum() == 1
+
+
+def test_erasing_a_mark_costs_more_than_grey_on_paper() -> None:
+    target = torch.ones(1, 1, 16, 16)
+    target[0, 0, 8, 8] = 0.0
+    good = torch.where(target > 0.5, 6.0, -6.0)
+    erased = good.clone()
+    erased[0, 0, 8, 8] = 6.0  # the full stop predicted as white paper
+    grey = good.clone()
+    grey[0, 0, 2, 2] = -6.0  # one paper pixel predicted as ink
+    config = LossConfig()
+    base = denoise_loss(good, target, config).total
+    assert denoise_loss(erased, target, config).total - base > 2 * (
+        denoise_loss(grey, target, config).total - base
+    )
+
+
+def _fixed_batch() -> tuple[torch.Tensor, torch.Tensor]:
+    pairs = [fake_pair(seed, 64) for seed in range(4)]
+    noisy = np.stack([p[0] for p in pairs])[:, None].astype(np.float32) / 255
+    clean = np.stack([p[1] for p in pairs])[:, None].astype(np.float32) / 255
+    return torch.from_numpy(noisy), torch.from_numpy(clean)
+
+
+def test_loss_decreases_when_overfitting_a_fixed_batch() -> None:
+    torch.manual_seed(0)
+    model = DenoiseNet(ModelConfig(channels=(8, 16, 16)))
+    optimizer = torch.optim.AdamW(model.parameters(), lr=3e-3)
+    x, y = _fixed_batch()
+    losses = []
+    for _ in range(30):
+        loss = denoise_loss(model.logits(x), y, LossConfig()).total
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        losses.append(float(loss.detach()))
+    assert losses[-1] < 0.5 * losses[0], losses
+
+
+# -- data ---------------------------------------------------------------------------------------
+
+
+def test_validation_set_is_cached(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[int] = []
+
+    def counting(seed: int, size: int) -> tuple[np.ndarray, np.ndarray, tuple[str, ...]]:
+        calls.append(seed)
+        return fake_pair(seed, size)
+
+    monkeypatch.setattr(data_mod, "generate_pair", counting)
+    config = load_config(SMOKE).validation
+    first = data_mod.load_validation(tmp_path / "val.npz", config)
+    again = data_mod.load_validation(tmp_path / "val.npz", config)
+    assert len(calls) == config.pairs
+    assert np.array_equal(first.noisy, again.noisy) and first.degradations == again.degradations
+    assert first.seeds[0] == config.seed
+
+
+# -- end to end ---------------------------------------------------------------------------------
+
+
+def test_resume_continues_the_step_count(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(data_mod, "generate_pair", fake_pair)
+    config = tmp_path / "inline.toml"
+    config.write_text(SMOKE.read_text().replace("workers = 1", "workers = 0"), encoding="utf-8")
+    run = tmp_path / "run"
+    common = ["--config", str(config), "--out", str(run), "--no-export"]
+    assert main(common) == 0
+    first = load_checkpoint(run / LAST)
+    assert first["step"] == 6
+    assert main(common) != 0  # refuses to overwrite a run without --resume
+    assert main([*common, "--resume", "--steps", "9"]) == 0
+    second = load_checkpoint(run / LAST)
+    assert second["step"] == 9
+    assert second["next_seed"] > first["next_seed"]  # resumed runs see fresh pages
+    assert [h["step"] for h in second["history"]] == [3, 6, 9]
+    assert len(second["commands"]) == 2 and "--resume" in second["commands"][1]
+
+
+@pytest.mark.skipif(not _has_real_synth(), reason="docdenoise.synth.make_pair not there yet")
+def test_smoke_train_exports_weights_the_denoiser_runs(tmp_path: Path) -> None:
+    from docdenoise.inference import Denoiser
+
+    run, weights = tmp_path / "run", tmp_path / "smoke.safetensors"
+    assert main(["--config", str(SMOKE), "--out", str(run), "--export", str(weights)]) == 0
+    model, card = load_weights(weights)
+    assert card["name"] == "smoke" and card["steps"] >= 3 and card["data_seed"] == 7
+    assert math.isfinite(card["metrics"]["val_rmse"]) and card["parameters"] > 0
+    assert "docdenoise-train --config" in card["command"]
+    page = (np.random.default_rng(0).random((50, 70)) * 255).astype(np.uint8)
+    out = Denoiser(model, device="cpu").denoise(page)
+    assert out.shape == page.shape and out.dtype == np.uint8
+
+    again = tmp_path / "again.safetensors"
+    assert export_main(["--run", str(run), "--out", str(again)]) == 0
+    card2 = json.loads(again.with_suffix(".json").read_text(encoding="utf-8"))
+    assert card2["steps"] == card["steps"]
+    exported_again = load_weights(again)[0].state_dict()  # the same best weights (the files'
+    for key, value in model.state_dict().items():  # bytes may differ: metadata order varies)
+        assert torch.equal(value, exported_again[key]), key
+    assert (run / BEST).is_file() and (run / "val.npz").is_file()
