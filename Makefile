@@ -28,7 +28,7 @@ run: apt-run $(VENV)/.installed
 	else \
 		echo "No display: running the app on a virtual screen; it cleans the sample, saves a screenshot and quits."; \
 		mkdir -p build; \
-		xvfb-run -a -s "-screen 0 1400x900x24" $(VENV)/bin/docdenoise-gui --demo build/run-screenshot.png $(SAMPLE) \
+		xvfb-run -a -s "-screen 0 1400x900x24" $(VENV)/bin/docdenoise-gui --screenshot build/run-screenshot.png $(SAMPLE) \
 		&& echo "Screenshot of the window: build/run-screenshot.png"; \
 	fi
 
