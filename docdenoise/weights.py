@@ -22,6 +22,7 @@ import torch
 from safetensors import SafetensorError, safe_open
 from safetensors.torch import save_file
 
+from docdenoise.assets import assets_dir
 from docdenoise.errors import ModelFileError
 from docdenoise.model import DenoiseNet, ModelConfig
 
@@ -29,22 +30,6 @@ FORMAT = "docdenoise"
 MODEL_NAMES = ("fast", "quality")
 DEFAULT_MODEL = "fast"
 _ALLOWED_DTYPES = (torch.float32, torch.float16, torch.bfloat16)
-
-
-def assets_dir() -> Path:
-    """Where the bundled weights, icons and sample live.
-
-    ``DOCDENOISE_ASSETS`` wins; then ``docdenoise/assets`` (an installed wheel or a frozen app);
-    then ``assets/`` beside the package (a source checkout).
-    """
-    env = os.environ.get("DOCDENOISE_ASSETS")
-    if env:
-        return Path(env)
-    here = Path(__file__).resolve().parent
-    for candidate in (here / "assets", here.parent / "assets"):
-        if candidate.is_dir():
-            return candidate
-    return here.parent / "assets"
 
 
 def resolve_model(name_or_path: str | os.PathLike[str]) -> Path:

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 import numpy as np
 import pytest
 
+from docdenoise.assets import assets_dir
 from docdenoise.inference import Denoiser
-from docdenoise.weights import assets_dir, resolve_model
+from docdenoise.weights import resolve_model
 
 WEIGHTS = resolve_model("fast")
 needs_weights = pytest.mark.skipif(

@@ -7,12 +7,13 @@ Where the plugin or a file is missing, the style's standard icon stands in.
 
 from __future__ import annotations
 
-import os
 from functools import cache, lru_cache
 from pathlib import Path
 
 from PySide6.QtGui import QIcon, QImageReader
 from PySide6.QtWidgets import QApplication, QStyle
+
+from docdenoise.assets import assets_dir
 
 SP = QStyle.StandardPixmap
 _FALLBACK = {
@@ -35,15 +36,8 @@ _FALLBACK = {
 
 
 def icons_dir() -> Path:
-    """``assets/icons``, found like :func:`docdenoise.weights.assets_dir` (which imports torch)."""
-    env = os.environ.get("DOCDENOISE_ASSETS")
-    if env:
-        return Path(env) / "icons"
-    package = Path(__file__).resolve().parent.parent
-    for candidate in (package / "assets", package.parent / "assets"):
-        if (candidate / "icons").is_dir():
-            return candidate / "icons"
-    return package.parent / "assets" / "icons"
+    """``assets/icons``."""
+    return assets_dir() / "icons"
 
 
 @lru_cache(maxsize=1)
