@@ -23,6 +23,8 @@ from torch import nn
 from torch.nn import functional as F
 
 ARCHITECTURE = "docdenoise-unet-v1"
+MAX_CHANNELS = 512  # bounds for hyperparameters read from files: a hostile config must not
+MAX_BOTTLENECK_BLOCKS = 16  # make us allocate a giant network before its tensors are checked
 
 
 @dataclass(frozen=True)
@@ -56,11 +58,13 @@ class ModelConfig:
         values = dict(data)
         if "channels" in values:
             channels = tuple(int(c) for c in values["channels"])
-            if len(channels) != 3 or min(channels) < 1:
-                raise ValueError(f"channels must be three positive widths, got {channels}")
+            if len(channels) != 3 or not all(1 <= c <= MAX_CHANNELS for c in channels):
+                raise ValueError(
+                    f"channels must be three widths in 1..{MAX_CHANNELS}, got {channels}"
+                )
             values["channels"] = channels
-        if int(values.get("bottleneck_blocks", 1)) < 0:
-            raise ValueError("bottleneck_blocks must be >= 0")
+        if not 0 <= int(values.get("bottleneck_blocks", 1)) <= MAX_BOTTLENECK_BLOCKS:
+            raise ValueError(f"bottleneck_blocks must be in 0..{MAX_BOTTLENECK_BLOCKS}")
         if values.get("architecture", ARCHITECTURE) != ARCHITECTURE:
             raise ValueError(f"architecture {values['architecture']!r} is not {ARCHITECTURE!r}")
         return cls(**values)

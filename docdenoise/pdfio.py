@@ -13,10 +13,12 @@ PDFium is not thread-safe, so every call into it holds ``_PDFIUM_LOCK``.
 from __future__ import annotations
 
 import ctypes
+import os
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 import pypdfium2 as pdfium
@@ -116,21 +118,59 @@ def write_pdf(pages: Sequence[Page], path: Path, bilevel_threshold: int | None =
         try:
             for page in pages:
                 _add_page(pdf, page, bilevel_threshold)
-            pdf.save(path)
+            _save_pdf(pdf, path)
         finally:
             pdf.close()
 
 
+class _CheckedWriter:
+    """The stream PDFium saves into: it keeps the first write error instead of losing it.
+
+    pypdfium2 calls ``write`` from a ctypes callback, where an exception is printed and dropped
+    and PDFium saves on: on a full disk, a truncated PDF would look saved.
+    """
+
+    def __init__(self, file: BinaryIO) -> None:
+        self.file = file
+        self.error: OSError | None = None
+
+    def write(self, data: bytes) -> int:
+        if self.error is None:
+            try:
+                return self.file.write(data)
+            except OSError as exc:
+                self.error = exc
+        return 0
+
+
+def _save_pdf(pdf: pdfium.PdfDocument, path: Path) -> None:
+    """``pdf.save(path)``, but a failed write (disk full...) raises its OSError."""
+    with open(path, "wb") as file:
+        writer = _CheckedWriter(file)
+        try:
+            pdf.save(writer)
+        except pdfium.PdfiumError:
+            if writer.error is None:
+                raise
+        if writer.error is not None:
+            raise writer.error
+
+
 def _open(path: Path) -> pdfium.PdfDocument:
-    try:
-        return pdfium.PdfDocument(path)
-    except pdfium.PdfiumError as exc:
-        reason = _OPEN_ERRORS.get(
-            getattr(exc, "err_code", None), f"not a PDF PDFium can read ({exc})"
-        )
-        raise InvalidImageError(path, reason) from exc
-    except OSError as exc:
-        raise InvalidImageError(path, f"cannot open the file ({exc.strerror or exc})") from exc
+    """Open a PDF, or raise InvalidImageError saying why it cannot be read.
+
+    PDFium's loader is called directly, not through ``PdfDocument(path)``: for a file that
+    PDFium parses but finds no page in, pypdfium2 raises without closing the document, which
+    would leak its memory and an open file handle with every such file in a batch.
+    """
+    raw = pdfium_c.FPDF_LoadDocument(os.fsencode(path) + b"\0", None)
+    if not raw or pdfium_c.FPDF_GetPageCount(raw) < 1:
+        code = pdfium_c.FPDF_GetLastError()
+        if raw:
+            pdfium_c.FPDF_CloseDocument(raw)
+        reason = _OPEN_ERRORS.get(code, f"not a PDF PDFium can read (PDFium error {code})")
+        raise InvalidImageError(path, reason)
+    return pdfium.PdfDocument(raw)
 
 
 @contextmanager

@@ -68,7 +68,8 @@ def iter_frames(
     with _decoding(path, "the file"), _PILLOW_CHECK_OFF:
         im = Image.open(path, formats=[_PIL_FORMAT[fmt]])
     try:
-        frames = int(getattr(im, "n_frames", 1)) if fmt == "tiff" else 1
+        with _decoding(path, "the file"), _PILLOW_CHECK_OFF:  # walks every IFD of a TIFF
+            frames = int(getattr(im, "n_frames", 1)) if fmt == "tiff" else 1
         for index in range(frames):
             with _decoding(path, f"page {index + 1}"), _PILLOW_CHECK_OFF:
                 im.seek(index)
@@ -152,13 +153,16 @@ def snap_dpi(value: float) -> float:
     return float(nearest) if abs(value - nearest) < 0.02 else round(value, 3)
 
 
-_BAD_DATA = (
+_BAD_DATA = (  # what Pillow raises on corrupt data (its own fuzz tests list most of these)
     OSError,
     SyntaxError,
     ValueError,
     EOFError,
     IndexError,
     KeyError,
+    TypeError,  # a TIFF IFD without ImageWidth/ImageLength: "Missing dimensions"
+    NotImplementedError,
+    OverflowError,
     struct.error,
     Warning,
 )

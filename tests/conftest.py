@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-os.environ.setdefault("DOCDENOISE_THREADS", "2")
+os.environ.setdefault("DOCDENOISE_THREADS", "1")  # test pages are small: one thread is fastest
 
 import pytest
 

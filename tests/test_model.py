@@ -46,6 +46,10 @@ def test_config_round_trip_and_validation() -> None:
         ModelConfig.from_dict({"channels": [8, 16, 32], "dropout": 0.1})
     with pytest.raises(ValueError, match="three"):
         ModelConfig.from_dict({"channels": [8, 16]})
+    with pytest.raises(ValueError, match="three widths in"):
+        ModelConfig.from_dict({"channels": [8, 16, 100_000]})
+    with pytest.raises(ValueError, match="bottleneck_blocks"):
+        ModelConfig.from_dict({"bottleneck_blocks": 10_000})
     with pytest.raises(ValueError, match="architecture"):
         ModelConfig.from_dict({"architecture": "something-else"})
 
