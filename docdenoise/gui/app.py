@@ -2,7 +2,8 @@
 
 The window is up before the model loads: torch is imported in a worker thread after the window
 is shown, never on the GUI thread at start-up. ``--screenshot PATH`` (hidden, for the docs)
-opens the files, cleans the first page, saves a picture of the window and quits.
+opens the files, cleans the first page, saves a picture of the window and quits. The language is
+the setting's (System by default); ``--lang en|ko`` (hidden, for screenshots) overrides it.
 """
 
 from __future__ import annotations
@@ -13,15 +14,15 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTimer, QTranslator
+from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtWidgets import QApplication
 
 from docdenoise import __version__
 from docdenoise.gui.icons import icon
 from docdenoise.gui.mainwindow import MainWindow
 from docdenoise.gui.settings import AppSettings
+from docdenoise.gui.translation import LANGUAGES, install_translators
 
-I18N_DIR = Path(__file__).resolve().parent / "i18n"
 VIEWS = ("side", "split", "removed")
 
 
@@ -48,20 +49,16 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--view", choices=VIEWS, default="side", help=argparse.SUPPRESS)
     parser.add_argument("--zoom", type=float, default=None, help=argparse.SUPPRESS)
     parser.add_argument("--size", default="1400x900", help=argparse.SUPPRESS)
+    parser.add_argument("--lang", choices=LANGUAGES, default=None, help=argparse.SUPPRESS)
     return parser
 
 
-def install_translators(app: QApplication) -> list[QTranslator]:
-    """Qt's own strings and ours (``i18n/docdenoise_<lang>.qm``) in the system language."""
-    installed = []
-    locale = QLocale.system()
-    qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
-    for name, folder in (("qtbase", qt_dir), ("docdenoise", str(I18N_DIR))):
-        translator = QTranslator(app)
-        if translator.load(locale, name, "_", folder):
-            app.installTranslator(translator)
-            installed.append(translator)
-    return installed
+def language_option(argv: Sequence[str]) -> str | None:
+    """``--lang`` read ahead of the real parser, whose help text must already be translated."""
+    early = argparse.ArgumentParser(add_help=False)
+    early.add_argument("--lang", choices=LANGUAGES, default=None)
+    known, _ = early.parse_known_args(list(argv))
+    return known.lang
 
 
 def make_application(argv: Sequence[str]) -> tuple[QApplication, list[str]]:
@@ -80,7 +77,7 @@ def make_application(argv: Sequence[str]) -> tuple[QApplication, list[str]]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     app, rest = make_application(list(sys.argv[1:] if argv is None else argv))
-    install_translators(app)
+    install_translators(app, language_option(rest) or AppSettings().language)
     args = build_parser().parse_args(rest)
     logging.basicConfig(level=logging.WARNING, format="%(name)s: %(message)s")
     window = MainWindow(AppSettings(model_override=args.model))

@@ -13,6 +13,8 @@ from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings
 
+from docdenoise.gui.translation import LANGUAGES
+
 MODEL_ENV = "DOCDENOISE_MODEL"
 DEFAULT_MODEL = "fast"
 DEVICES = ("auto", "cpu", "cuda", "mps")
@@ -130,6 +132,17 @@ class AppSettings:
     @threshold.setter
     def threshold(self, value: int) -> None:
         self._set("output/threshold", int(value))
+
+    # -- interface -----------------------------------------------------------------------------
+    @property
+    def language(self) -> str:
+        """``system``, ``en`` or ``ko``; applied when the app next starts."""
+        language = self._str("ui/language", "system")
+        return language if language in LANGUAGES else "system"
+
+    @language.setter
+    def language(self, value: str) -> None:
+        self._set("ui/language", value)
 
     # -- window --------------------------------------------------------------------------------
     def window_state(self) -> tuple[QByteArray | None, QByteArray | None]:

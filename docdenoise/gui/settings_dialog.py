@@ -1,4 +1,4 @@
-"""The Settings dialog: device, tile size, default output format and the model file."""
+"""The Settings dialog: device, tile size, output format, model file and language."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QPushButton,
     QSpinBox,
@@ -16,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from docdenoise.gui.settings import DEVICES, EXPORT_FORMATS, AppSettings
+from docdenoise.gui.translation import LANGUAGES, NATIVE_NAMES
 
 
 class SettingsDialog(QDialog):
@@ -53,12 +55,24 @@ class SettingsDialog(QDialog):
         model_row = QHBoxLayout()
         model_row.addWidget(self.model)
         model_row.addWidget(browse)
+        self.language = QComboBox()
+        for language in LANGUAGES:
+            name = NATIVE_NAMES.get(language) or self.tr("System language")
+            self.language.addItem(name, language)
+        self.language.setCurrentIndex(LANGUAGES.index(settings.language))
+        restart = QLabel(self.tr("A new language is used when docdenoise is next started."))
+        restart.setWordWrap(True)
+        restart.setEnabled(False)  # a quiet, greyed hint
 
         form = QFormLayout(self)
         form.addRow(self.tr("&Device:"), self.device)
         form.addRow(self.tr("&Tile size:"), self.tile)
         form.addRow(self.tr("Default output &format:"), self.fmt)
-        form.addRow(self.tr("&Model file:"), model_row)
+        model_label = QLabel(self.tr("&Model file:"))
+        model_label.setBuddy(self.model)  # a row of a layout gets no buddy by itself
+        form.addRow(model_label, model_row)
+        form.addRow(self.tr("&Language:"), self.language)
+        form.addRow("", restart)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -82,4 +96,5 @@ class SettingsDialog(QDialog):
         self.settings.tile = 0 if tile == 0 else max(128, tile // 8 * 8)
         self.settings.output_format = str(self.fmt.currentData())
         self.settings.model = self.model.text().strip()
+        self.settings.language = str(self.language.currentData())
         super().accept()

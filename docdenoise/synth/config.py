@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-LAYOUTS = ("form", "letter", "text", "table")
+PAGE_KINDS = ("form", "letter", "text", "table")
+SCRIPTS = ("latin", "ko", "ja", "zh")  # ko: Hangul with some Hanja; ja: Japanese; zh: Simplified
+# Every layout the renderer draws: a page kind, or a page kind in a script ("form.ko").
+LAYOUTS = PAGE_KINDS + tuple(f"{kind}.{script}" for script in SCRIPTS[1:] for kind in PAGE_KINDS)
+
+
+def layout_script(layout: str) -> tuple[str, str]:
+    """``"form.ko"`` -> ``("form", "ko")``; ``"form"`` -> ``("form", "latin")``."""
+    kind, _, script = layout.partition(".")
+    return kind, script or "latin"
 
 
 @dataclass(frozen=True)
@@ -14,13 +23,20 @@ class SynthConfig:
     ``dpi_range`` and ``pt_range`` bound the scan resolution and body text size; ``layouts``
     lists the page kinds to draw from; ``degradations`` the degradation names to mix (None: all,
     see ``DEGRADATIONS``); ``max_degradations`` caps how many are applied to one page.
+
+    ``scripts`` (default Latin only) adds, for each page kind in ``layouts``, its variant in every
+    listed script: ``SynthConfig(scripts=("latin", "ko"))`` draws from ``form``, ``form.ko``,
+    ``letter``, ``letter.ko``, ... with equal odds, and ``layouts`` then lists exactly those (so
+    a config rebuilt from its fields is the same config). CJK scripts need CJK fonts (see
+    ``docdenoise.synth.fonts.cjk_faces``).
     """
 
     dpi_range: tuple[int, int] = (150, 400)
     pt_range: tuple[float, float] = (8.0, 16.0)
-    layouts: tuple[str, ...] = LAYOUTS
+    layouts: tuple[str, ...] = PAGE_KINDS
     degradations: tuple[str, ...] | None = None
     max_degradations: int = 5
+    scripts: tuple[str, ...] = ("latin",)
 
     def __post_init__(self) -> None:
         lo, hi = self.dpi_range
@@ -34,9 +50,25 @@ class SynthConfig:
         unknown = [name for name in self.layouts if name not in LAYOUTS]
         if unknown or not self.layouts:
             raise ValueError(f"layouts must be a non-empty subset of {LAYOUTS}, got {self.layouts}")
+        if not self.scripts or any(script not in SCRIPTS for script in self.scripts):
+            raise ValueError(f"scripts must be a non-empty subset of {SCRIPTS}, got {self.scripts}")
+        if self.scripts != ("latin",):
+            object.__setattr__(self, "layouts", with_scripts(self.layouts, self.scripts))
         if self.degradations is not None:
             from docdenoise.synth.degrade import check_names  # late: degrade imports this module
 
             check_names(self.degradations)
         if self.max_degradations < 0:
             raise ValueError(f"max_degradations must be >= 0, got {self.max_degradations}")
+
+
+def with_scripts(layouts: tuple[str, ...], scripts: tuple[str, ...]) -> tuple[str, ...]:
+    """Each page kind of ``layouts`` in each of ``scripts``; names with a script stay as they
+    are; no repeats (so applying this twice changes nothing)."""
+    names: list[str] = []
+    for name in layouts:
+        if "." in name:
+            names.append(name)
+            continue
+        names.extend(name if script == "latin" else f"{name}.{script}" for script in scripts)
+    return tuple(dict.fromkeys(names))

@@ -4,6 +4,11 @@ Fonts are looked up under the usual font folders (``/usr/share/fonts`` and frien
 folders listed in ``DOCDENOISE_FONT_DIRS`` (separated by ``os.pathsep``), which replaces the
 defaults. Only ``.ttf`` and ``.otf`` files are used. A face that cannot draw the accented letters
 of the corpus (é, ü, ñ, ç, ø, å, ł, ...) is skipped, so rendered text always matches the page text.
+
+Korean, Japanese and Chinese pages draw from a separate pool, `cjk_faces`: ``.ttf``, ``.otf`` and
+``.ttc``/``.otc`` collections (Nanum Gothic/Myeongjo, Noto Sans/Serif CJK, ...) whose faces draw
+every character of that script's corpus. A face inside a collection is addressed as
+``file.ttc#N`` (N: its index in the collection); `load_font` understands that form.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ import numpy as np
 from PIL import ImageFont
 
 from docdenoise.errors import DocDenoiseError
+from docdenoise.synth.text import drawn_characters
 
 FONT_DIRS_ENV = "DOCDENOISE_FONT_DIRS"
 DEFAULT_FONT_DIRS = (
@@ -47,6 +53,15 @@ class FontsNotFoundError(DocDenoiseError):
     default_hint = (
         "install fonts-dejavu-core, fonts-liberation or fonts-urw-base35, or point "
         f"{FONT_DIRS_ENV} at a folder of .ttf/.otf fonts"
+    )
+
+
+class CjkFontsNotFoundError(FontsNotFoundError):
+    """No installed face draws the corpus of a CJK script."""
+
+    default_hint = (
+        "install fonts-noto-cjk (Korean, Japanese, Chinese) or fonts-nanum (Korean), or point "
+        f"{FONT_DIRS_ENV} at a folder that holds such fonts"
     )
 
 
@@ -101,14 +116,14 @@ def family_key(stem: str) -> str:
     return base
 
 
-def _draws_required_glyphs(path: str) -> bool:
-    """True if the face has real glyphs (not the missing-glyph box) for REQUIRED_GLYPHS."""
+def _draws_required_glyphs(path: str, glyphs: str | frozenset[str] = REQUIRED_GLYPHS) -> bool:
+    """True if the face has real glyphs (not the missing-glyph box) for all of ``glyphs``."""
     try:
-        font = ImageFont.truetype(path, 32, layout_engine=ImageFont.Layout.BASIC)
+        font = load_font(path, 32)
     except OSError:
         return False
     missing = bytes(font.getmask("\uffff"))
-    for ch in REQUIRED_GLYPHS:
+    for ch in glyphs:
         mask = font.getmask(ch)
         if mask.size[0] == 0 or bytes(mask) == missing:
             return False
@@ -166,8 +181,19 @@ def styled_like(face: FontFace, *, bold: bool, italic: bool) -> FontFace:
 
 @lru_cache(maxsize=256)
 def load_font(path: str, size: int) -> ImageFont.FreeTypeFont:
-    """The face at ``size`` pixels (cached). Basic layout: no ligatures, stable advances."""
-    return ImageFont.truetype(path, max(1, size), layout_engine=ImageFont.Layout.BASIC)
+    """The face at ``size`` pixels (cached). Basic layout: no ligatures, stable advances.
+
+    ``path`` is a font file or ``collection.ttc#N``, face N of a collection.
+    """
+    file, index = _split_index(path)
+    return ImageFont.truetype(file, max(1, size), index=index, layout_engine=ImageFont.Layout.BASIC)
+
+
+def _split_index(path: str) -> tuple[str, int]:
+    file, sep, index = path.rpartition("#")
+    if sep and index.isdigit() and file.lower().endswith((".ttc", ".otc")):
+        return file, int(index)
+    return path, 0
 
 
 def text_width(face: FontFace, text: str, size_px: float) -> float:
@@ -187,3 +213,90 @@ def font_metrics(face: FontFace, size_px: float) -> tuple[float, float, float]:
     top = font.getbbox("x", anchor="ls")[1]
     k = size_px / REF_SIZE
     return ascent * k, descent * k, -top * k
+
+
+# --- Korean, Japanese and Chinese faces ---------------------------------------------------------
+
+CJK_SCRIPTS = ("ko", "ja", "zh")
+_CJK_PROBE = {"ko": "한", "ja": "あ", "zh": "们"}
+_CJK_REGIONS = ("JP", "KR", "SC", "TC", "HK")  # the regional faces of Noto CJK collections
+_CJK_REGION = {"ko": "KR", "ja": "JP", "zh": "SC"}
+_CJK_MONO = ("mono", "coding")
+_CJK_SERIF = ("serif", "myeongjo", "mincho", "batang", "song", "ming")
+
+
+def cjk_faces(script: str) -> tuple[FontFace, ...]:
+    """The faces that draw all of ``script``'s text (``ko``, ``ja``, ``zh``), sorted by path."""
+    if script not in CJK_SCRIPTS:
+        raise ValueError(f"script must be one of {CJK_SCRIPTS}, got {script!r}")
+    faces = _discover_cjk(font_dirs(), script)
+    if not faces:
+        searched = ", ".join(str(d) for d in font_dirs())
+        raise CjkFontsNotFoundError(None, f"no font for script {script!r} found in {searched}")
+    return faces
+
+
+def pick_cjk_face(
+    rng: np.random.Generator, script: str, family: str | Sequence[str], *, bold: bool = False
+) -> FontFace:
+    """A random ``script`` face of ``family`` (serif, sans or mono), bold if there is one."""
+    families = (family,) if isinstance(family, str) else tuple(family)
+    faces = [f for f in cjk_faces(script) if f.family in families] or list(cjk_faces(script))
+    pool = [f for f in faces if f.bold == bold] or faces
+    return pool[int(rng.integers(len(pool)))]
+
+
+def cjk_styled_like(face: FontFace, script: str, *, bold: bool) -> FontFace:
+    """The bold (or regular) face of the same family, or ``face`` itself if there is none."""
+    for other in cjk_faces(script):
+        if other.key == face.key and other.bold == bold:
+            return other
+    return face
+
+
+@lru_cache(maxsize=8)
+def _discover_cjk(dirs: tuple[Path, ...], script: str) -> tuple[FontFace, ...]:
+    glyphs = drawn_characters(script)
+    faces: dict[str, FontFace] = {}
+    for folder in dirs:
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.rglob("*")):
+            if path.suffix.lower() not in (".ttf", ".otf", ".ttc", ".otc"):
+                continue
+            for face_path, name, style in _collection(path):
+                region = name.rsplit(" ", 1)[-1]
+                if region in _CJK_REGIONS and region != _CJK_REGION[script]:
+                    continue  # the same glyphs with another region's Han forms
+                if face_path in faces or not _draws_required_glyphs(face_path, _CJK_PROBE[script]):
+                    continue
+                if _draws_required_glyphs(face_path, glyphs):
+                    faces[face_path] = _cjk_face(face_path, name, style)
+    return tuple(sorted(faces.values(), key=lambda f: f.path))
+
+
+def _collection(path: Path) -> list[tuple[str, str, str]]:
+    """(face path, family name, style name) of each face in a font file or collection."""
+    collection = path.suffix.lower() in (".ttc", ".otc")
+    out = []
+    for index in range(64 if collection else 1):
+        face_path = f"{path}#{index}" if collection else str(path)
+        try:
+            name, style = load_font(face_path, 16).getname()
+        except OSError:
+            break
+        out.append((face_path, name or path.stem, style or ""))
+    return out
+
+
+def _cjk_face(path: str, name: str, style: str) -> FontFace:
+    low = name.lower()
+    family = (
+        "mono"
+        if any(s in low for s in _CJK_MONO)
+        else "serif"
+        if any(s in low for s in _CJK_SERIF)
+        else "sans"
+    )
+    bold = any(s in style.lower() for s in _BOLD)
+    return FontFace(path, family, bold, False, low.replace(" ", ""))

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from docdenoise.synth.config import layout_script
 from docdenoise.synth.layouts.common import Style, make_style
 from docdenoise.synth.layouts.form import build_form
 from docdenoise.synth.layouts.letter import build_letter
@@ -32,7 +33,12 @@ def build_page(
     min_width: int,
     pt_range: tuple[float, float],
 ) -> Scene:
-    """A whole page of ``layout`` at ``dpi``, at least ``min_height`` x ``min_width`` pixels."""
+    """A whole page of ``layout`` at ``dpi``, at least ``min_height`` x ``min_width`` pixels.
+
+    ``layout`` is a page kind (``form``) or a page kind in a script (``form.ko``, see
+    ``docdenoise.synth.config.LAYOUTS``).
+    """
+    layout, script = layout_script(layout)
     if layout not in LAYOUT_BUILDERS:
         raise ValueError(f"unknown layout {layout!r}; choose from {tuple(LAYOUT_BUILDERS)}")
     w_mm, h_mm = PAPER_MM[int(rng.choice(len(PAPER_MM), p=PAPER_P))]
@@ -41,7 +47,7 @@ def build_page(
     width = max(min_width, round(w_mm / 25.4 * dpi))
     height = max(min_height, round(h_mm / 25.4 * dpi))
     scene = Scene(width, height, dpi)
-    LAYOUT_BUILDERS[layout](scene, rng, make_style(rng, scene, pt_range))
+    LAYOUT_BUILDERS[layout](scene, rng, make_style(rng, scene, pt_range, script))
     return scene
 
 

@@ -2,15 +2,27 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
 
 from docdenoise.synth import handwriting, stamps
-from docdenoise.synth.fonts import FontFace, pick_face, styled_like, text_width
+from docdenoise.synth.fonts import (
+    FontFace,
+    cjk_styled_like,
+    pick_cjk_face,
+    pick_face,
+    styled_like,
+    text_width,
+)
 from docdenoise.synth.scene import Scene
 
 PRINT_INK = (0, 22)  # grey level of printed ink: near black
+UNSPACED = ("ja", "zh")  # scripts written without spaces: lines break between characters
+_NO_LINE_START = frozenset("。、，．・：；！？）」』】〕%,.:;!?)ー々")
+_NO_LINE_END = frozenset("（「『【〔(")
+_UNIT = re.compile(r"[0-9A-Za-z.,:/%+\-]+|\s+|.")
 
 
 @dataclass(frozen=True)
@@ -25,10 +37,15 @@ class Style:
     size: float
     leading: float
     ink: int
+    script: str = "latin"  # the script of the page's text (see docdenoise.synth.config.SCRIPTS)
 
 
-def make_style(rng: np.random.Generator, scene: Scene, pt_range: tuple[float, float]) -> Style:
+def make_style(
+    rng: np.random.Generator, scene: Scene, pt_range: tuple[float, float], script: str = "latin"
+) -> Style:
     """A random style: serif, sans or mono body at 8-16 pt, matching bold and italic faces."""
+    if script != "latin":
+        return _cjk_style(rng, scene, pt_range, script)
     family = ("serif", "sans", "mono")[int(rng.choice(3, p=(0.45, 0.4, 0.15)))]
     body = pick_face(rng, family, bold=False, italic=bool(rng.random() < 0.06))
     if rng.random() < 0.07:  # a page set in bold
@@ -45,6 +62,44 @@ def make_style(rng: np.random.Generator, scene: Scene, pt_range: tuple[float, fl
         leading=rng.uniform(1.1, 1.55),
         ink=int(rng.integers(PRINT_INK[0], PRINT_INK[1] + 1)),
     )
+
+
+def _cjk_style(
+    rng: np.random.Generator, scene: Scene, pt_range: tuple[float, float], script: str
+) -> Style:
+    """Myeongjo/Mincho/Song, Gothic or mono body; no italics (CJK type has none); more leading."""
+    family = ("serif", "sans", "mono")[int(rng.choice(3, p=(0.4, 0.5, 0.1)))]
+    body = pick_cjk_face(rng, script, family, bold=bool(rng.random() < 0.07))
+    heading_family = family if rng.random() < 0.6 else ("serif", "sans")[int(rng.integers(2))]
+    return Style(
+        body=body,
+        bold=cjk_styled_like(body, script, bold=True),
+        italic=body,
+        heading=pick_cjk_face(rng, script, heading_family, bold=bool(rng.random() < 0.8)),
+        mono=pick_cjk_face(rng, script, "mono"),
+        size=scene.pt(rng.uniform(*pt_range)),
+        leading=rng.uniform(1.3, 1.8),
+        ink=int(rng.integers(PRINT_INK[0], PRINT_INK[1] + 1)),
+        script=script,
+    )
+
+
+def line_units(text: str, script: str) -> tuple[list[str], str]:
+    """The pieces a line may break between, and the string that joins them back.
+
+    Words and spaces for Latin and Korean; for Japanese and Chinese every character, with runs of
+    Latin letters and digits kept whole, closing punctuation kept on the line before and opening
+    brackets on the line after (the basic kinsoku rules).
+    """
+    if script not in UNSPACED:
+        return text.split(), " "
+    units: list[str] = []
+    for piece in _UNIT.findall(text):
+        if units and (piece[0] in _NO_LINE_START or units[-1][-1] in _NO_LINE_END):
+            units[-1] += piece
+        else:
+            units.append(piece)
+    return units, ""
 
 
 def margins(
@@ -76,9 +131,12 @@ def maybe_stamp(
         scene.stamp(stamps.make_stamp(rng, x, y, scene.px_per_mm))
 
 
-def wrap(words: list[str], face: FontFace, size: float, width: float) -> list[list[str]]:
-    """Greedy line breaking of ``words`` into lines no wider than ``width`` (long words alone)."""
-    space = text_width(face, " ", size)
+def wrap(
+    words: list[str], face: FontFace, size: float, width: float, joiner: str = " "
+) -> list[list[str]]:
+    """Greedy line breaking of ``words`` into lines no wider than ``width`` (long words alone);
+    ``joiner`` goes between the words of a line (empty for Japanese and Chinese)."""
+    space = text_width(face, joiner, size) if joiner else 0.0
     lines: list[list[str]] = []
     current: list[str] = []
     used = 0.0
@@ -128,7 +186,8 @@ class Flow:
         face = face or self.style.body
         size = size or self.style.size
         ink = self.style.ink if ink is None else ink
-        lines = wrap(text.split(), face, size, self.width - indent)
+        units, joiner = line_units(text, self.style.script)
+        lines = wrap(units, face, size, self.width - indent, joiner)
         step = size * self.style.leading
         for k, words in enumerate(lines):
             if self.y + size * 0.3 > self.bottom:
@@ -137,10 +196,10 @@ class Flow:
             x = self.x + (indent if k == 0 else 0.0)
             last = k == len(lines) - 1
             line_id = first_line if k == 0 and first_line is not None else self.scene.new_line()
-            if justify and not last and len(words) > 1:
+            if justify and joiner and not last and len(words) > 1:
                 self._justified(words, x, face, size, ink, line_id)
                 continue
-            line = " ".join(words)
+            line = joiner.join(words).strip()
             if align != "left":
                 spare = self.width - text_width(face, line, size)
                 x += spare if align == "right" else 0.5 * spare

@@ -8,7 +8,7 @@ import numpy as np
 
 from docdenoise.synth import handwriting
 from docdenoise.synth import text as corpus_text
-from docdenoise.synth.fonts import pick_face, text_width
+from docdenoise.synth.fonts import pick_cjk_face, pick_face, text_width
 from docdenoise.synth.layouts.common import Flow, Style, margins, maybe_stamp
 from docdenoise.synth.scene import Scene
 
@@ -19,10 +19,14 @@ class FormWriter:
     def __init__(self, flow: Flow, rng: np.random.Generator) -> None:
         self.flow, self.rng = flow, rng
         self.scene, self.style = flow.scene, flow.style
+        self.lang = flow.style.script
         self.rule_w = max(1.0, self.scene.px_per_mm * rng.uniform(0.08, 0.3))
         self.label_size = self.style.size * rng.uniform(0.75, 1.0)
         self.pen_w, self.pen_ink = handwriting.pen_style(rng, self.scene.px_per_mm)
-        self.script = pick_face(rng, "script", italic=True)
+        if self.lang == "latin":
+            self.script = pick_face(rng, "script", italic=True)
+        else:  # no handwriting-like CJK face is assumed: a second printed one
+            self.script = pick_cjk_face(rng, self.lang, ("sans", "serif"))
         self.typed = self.style.mono if rng.random() < 0.5 else self.style.body
         self.label_above = bool(rng.random() < 0.5)
 
@@ -45,7 +49,7 @@ class FormWriter:
     def value(self, x: float, y: float, label: str, width: float) -> None:
         """A typed, handwritten or missing value with its baseline at ``y``."""
         r = self.rng.random()
-        text = corpus_text.field_value(self.rng, label)
+        text = corpus_text.field_value(self.rng, label, self.lang)
         if r < 0.5:
             size = self.style.size
             while text and text_width(self.typed, text, size) > width:
@@ -91,22 +95,20 @@ class FormWriter:
         bottom = f.y
         for k in range(n):
             x0 = f.x + k * (cell + gap)
-            bottom = max(
-                bottom, self.field(x0, x0 + cell, f.y, corpus_text.choice(self.rng, "labels"))
-            )
+            label = corpus_text.choice(self.rng, "labels", self.lang)
+            bottom = max(bottom, self.field(x0, x0 + cell, f.y, label))
         f.y = bottom + 0.6 * self.style.size
 
     def checkboxes(self) -> None:
         f, s = self.flow, self.style
         y = f.y + s.size * 1.3
-        run = self.scene.text(
-            f.x, y, corpus_text.choice(self.rng, "labels") + ":", s.body, self.label_size, s.ink
-        )
+        label = corpus_text.choice(self.rng, "labels", self.lang)
+        run = self.scene.text(f.x, y, label + ":", s.body, self.label_size, s.ink)
         x = f.x + run.width + s.size
         box = s.size * self.rng.uniform(0.7, 1.0)
         line = run.line
         for _ in range(int(self.rng.integers(2, 5))):
-            option = corpus_text.choice(self.rng, "choices")
+            option = corpus_text.choice(self.rng, "choices", self.lang)
             if x + box + text_width(s.body, option, s.size) > f.right:
                 break
             square = (x, y - box, x + box, y)
@@ -123,9 +125,8 @@ class FormWriter:
         """A row of one-character cells holding digits, typed or handwritten."""
         f, s = self.flow, self.style
         y = f.y + s.size * 1.4
-        run = self.scene.text(
-            f.x, y, corpus_text.choice(self.rng, "labels") + ":", s.body, self.label_size, s.ink
-        )
+        label = corpus_text.choice(self.rng, "labels", self.lang)
+        run = self.scene.text(f.x, y, label + ":", s.body, self.label_size, s.ink)
         cell = s.size * self.rng.uniform(1.1, 1.5)
         x = f.x + run.width + s.size
         digits = corpus_text.number_string(self.rng, "digits")
@@ -140,13 +141,14 @@ class FormWriter:
 
     def text_area(self) -> None:
         f, s = self.flow, self.style
-        f.paragraph(corpus_text.choice(self.rng, "headings") + ":", size=self.label_size)
+        heading = corpus_text.choice(self.rng, "headings", self.lang)
+        f.paragraph(heading + ":", size=self.label_size)
         lines = int(self.rng.integers(2, 5))
         top, h = f.y + 0.3 * s.size, lines * s.size * 1.8
         self.scene.rect((f.x, top, f.right, top + h), self.rule_w, s.ink)
         inner = Flow(self.scene, s, (f.x + 0.4 * s.size, top, f.right - 0.4 * s.size, top + h))
         if self.rng.random() < 0.5:
-            inner.paragraph(corpus_text.paragraph(self.rng, lines))
+            inner.paragraph(corpus_text.paragraph(self.rng, lines, self.lang))
         else:
             inner.handwriting(self.rng, lines)
         f.y = top + h + 0.5 * s.size
@@ -154,7 +156,8 @@ class FormWriter:
     def signature(self) -> None:
         f, s = self.flow, self.style
         y = f.y + s.size * 3.5
-        run = self.scene.text(f.x, y, "Signature:", s.body, self.label_size, s.ink)
+        label = corpus_text.words(self.lang)["signature"] + ":"
+        run = self.scene.text(f.x, y, label, s.body, self.label_size, s.ink)
         x0 = f.x + run.width + 0.5 * s.size
         x1 = min(f.right, x0 + 60 * self.scene.px_per_mm)
         self.scene.rule([(x0, y + 0.1 * s.size), (x1, y + 0.1 * s.size)], self.rule_w, s.ink)
@@ -169,16 +172,17 @@ class FormWriter:
 def build_form(scene: Scene, rng: np.random.Generator, style: Style) -> None:
     """Fill ``scene`` with a form."""
     flow = Flow(scene, style, margins(scene, rng, (10, 22), (10, 22)))
+    lang = style.script
     if rng.random() < 0.5:
         scene.text(
             flow.x,
             flow.y + style.size * 0.8,
-            f"Form {corpus_text.number_string(rng, 'ref')}",
+            f"{corpus_text.words(lang)['form']} {corpus_text.number_string(rng, 'ref')}",
             style.mono,
             style.size * 0.7,
             style.ink,
         )
-    flow.heading(corpus_text.choice(rng, "headings"), rng, scale=rng.uniform(1.3, 2.0))
+    flow.heading(corpus_text.choice(rng, "headings", lang), rng, scale=rng.uniform(1.3, 2.0))
     writer = FormWriter(flow, rng)
     parts = (
         writer.field_row,
@@ -190,7 +194,7 @@ def build_form(scene: Scene, rng: np.random.Generator, style: Style) -> None:
     )
     while flow.y + 8 * style.size < flow.bottom:
         if rng.random() < 0.25:
-            writer.section(corpus_text.choice(rng, "headings"))
+            writer.section(corpus_text.choice(rng, "headings", lang))
         for _ in range(int(rng.integers(2, 6))):
             if flow.y + 6 * style.size > flow.bottom:
                 break

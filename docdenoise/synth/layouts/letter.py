@@ -32,9 +32,17 @@ CLOSINGS = (
 )
 
 
+def _pick(rng: np.random.Generator, latin: tuple[str, ...], section: str, script: str) -> str:
+    """One of ``latin``, or of the corpus ``section`` on a CJK page."""
+    if script == "latin":
+        return latin[int(rng.integers(len(latin)))]
+    return corpus_text.choice(rng, section, script)
+
+
 def _letterhead(flow: Flow, rng: np.random.Generator) -> None:
     scene, style = flow.scene, flow.style
-    company = corpus_text.choice(rng, "companies")
+    lang = style.script
+    company = corpus_text.choice(rng, "companies", lang)
     align = ("left", "center", "right")[int(rng.integers(3))]
     if rng.random() < 0.4:  # a simple printed logo: a ring or a filled box with initials
         s = style.size * rng.uniform(2.0, 3.5)
@@ -49,7 +57,10 @@ def _letterhead(flow: Flow, rng: np.random.Generator) -> None:
     )
     small = style.size * rng.uniform(0.7, 0.9)
     contact = " · ".join(
-        [", ".join(corpus_text.address(rng)[-2:]), corpus_text.number_string(rng, "phone")]
+        [
+            ", ".join(corpus_text.address(rng, lang)[-2:]),
+            corpus_text.number_string(rng, "phone", lang),
+        ]
     )
     flow.paragraph(contact, size=small, align=align)
     flow.gap(0.3)
@@ -76,7 +87,8 @@ def _address_block(flow: Flow, rng: np.random.Generator, lines: list[str], right
 
 def _signature_block(flow: Flow, rng: np.random.Generator) -> None:
     scene, style = flow.scene, flow.style
-    flow.paragraph(CLOSINGS[int(rng.integers(len(CLOSINGS)))])
+    lang = style.script
+    flow.paragraph(_pick(rng, CLOSINGS, "closings", lang))
     sig_h = style.size * rng.uniform(2.5, 4.5)
     width, ink = handwriting.pen_style(rng, scene.px_per_mm)
     scene.pen(
@@ -90,36 +102,40 @@ def _signature_block(flow: Flow, rng: np.random.Generator) -> None:
         ink,
     )
     flow.y += sig_h + 0.3 * style.size
-    flow.paragraph(corpus_text.person(rng))
+    flow.paragraph(corpus_text.person(rng, lang))
     if rng.random() < 0.6:
-        flow.paragraph(corpus_text.choice(rng, "companies"), face=style.italic)
+        flow.paragraph(corpus_text.choice(rng, "companies", lang), face=style.italic)
     if rng.random() < 0.25:
         flow.gap(1.0)
-        flow.paragraph("Enc.: " + corpus_text.choice(rng, "headings"))
+        enclosure = corpus_text.words(lang)["enclosure"]
+        flow.paragraph(f"{enclosure}: {corpus_text.choice(rng, 'headings', lang)}")
 
 
 def build_letter(scene: Scene, rng: np.random.Generator, style: Style) -> None:
     """Fill ``scene`` with a letter."""
     mm = scene.px_per_mm
+    lang = style.script
     flow = Flow(scene, style, margins(scene, rng, (16, 30), (12, 28)))
     if rng.random() < 0.65:
         _letterhead(flow, rng)
     else:
-        _address_block(flow, rng, corpus_text.address(rng), right=True)
-    _address_block(flow, rng, corpus_text.address(rng), right=False)
-    flow.paragraph(corpus_text.date(rng), align="right" if rng.random() < 0.5 else "left")
+        _address_block(flow, rng, corpus_text.address(rng, lang), right=True)
+    _address_block(flow, rng, corpus_text.address(rng, lang), right=False)
+    flow.paragraph(corpus_text.date(rng, lang), align="right" if rng.random() < 0.5 else "left")
     flow.gap(1.0)
     if rng.random() < 0.7:
         ref = corpus_text.number_string(rng, "ref")
-        flow.paragraph(f"Re: {corpus_text.choice(rng, 'headings')} ({ref})", face=style.bold)
+        re_ = corpus_text.words(lang)["re"]
+        heading = corpus_text.choice(rng, "headings", lang)
+        flow.paragraph(f"{re_}: {heading} ({ref})", face=style.bold)
         flow.gap(0.8)
-    name = corpus_text.person(rng).split()
-    salutation = SALUTATIONS[int(rng.integers(len(SALUTATIONS)))]
+    name = corpus_text.person(rng, lang).split()
+    salutation = _pick(rng, SALUTATIONS, "salutations", lang)
     flow.paragraph(salutation.format(name=" ".join(name), surname=name[-1], given=name[0]))
     flow.gap(0.6)
     justify = bool(rng.random() < 0.4)
     for _ in range(int(rng.integers(2, 6))):
-        flow.paragraph(corpus_text.paragraph(rng), justify=justify)
+        flow.paragraph(corpus_text.paragraph(rng, script=lang), justify=justify)
         flow.gap(0.6)
     _signature_block(flow, rng)
     maybe_stamp(scene, rng, 0.35, (0.5, 0.85), (0.1, 0.6))

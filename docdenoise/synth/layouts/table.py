@@ -21,7 +21,7 @@ TITLES = (
     "Credit Note",
     "Purchase Order",
 )
-HEADERS = ("Item", "Description", "Qty", "Unit price", "VAT", "Amount")
+HEADER_WORDS = ("item", "description", "qty", "unit_price", "vat", "amount")  # text.words keys
 
 
 def _cell(
@@ -43,12 +43,12 @@ def _cell(
     scene.text(x, y, text, face, size, ink, line=line)
 
 
-def _row_values(rng: np.random.Generator, k: int, numeric: bool) -> list[str]:
+def _row_values(rng: np.random.Generator, k: int, numeric: bool, lang: str) -> list[str]:
     if numeric:
         first = (
             str(int(rng.integers(1990, 2030)))
             if rng.random() < 0.5
-            else corpus_text.choice(rng, "cities")
+            else corpus_text.choice(rng, "cities", lang)
         )
         return [first] + [
             f"{rng.uniform(0, 10 ** rng.uniform(1, 4)):,.{int(rng.integers(0, 3))}f}"
@@ -57,11 +57,11 @@ def _row_values(rng: np.random.Generator, k: int, numeric: bool) -> list[str]:
     qty = int(rng.integers(1, 50))
     return [
         str(k + 1),
-        corpus_text.choice(rng, "items"),
+        corpus_text.choice(rng, "items", lang),
         str(qty),
-        corpus_text.amount(rng, 2.0),
+        corpus_text.amount(rng, 2.0, lang),
         f"{int(rng.choice([0, 5, 7, 19, 20, 23]))}%",
-        corpus_text.amount(rng, 3.0),
+        corpus_text.amount(rng, 3.0, lang),
     ]
 
 
@@ -104,9 +104,14 @@ def _table(flow: Flow, rng: np.random.Generator, numeric: bool) -> None:
     grid = ("full", "rows", "header")[int(rng.integers(3))]
     zebra = rng.random() < 0.2
     row_h = s.size * rng.uniform(1.4, 2.0)
-    header = HEADERS if not numeric else ("", "2019", "2020", "2021", "2022", "Total")
+    words = corpus_text.words(s.script)
+    header = (
+        tuple(words[key] for key in HEADER_WORDS)
+        if not numeric
+        else ("", "2019", "2020", "2021", "2022", words["total"])
+    )
     rows = [list(header[:n_cols])] + [
-        _row_values(rng, k, numeric)[:n_cols] for k in range(int(rng.integers(4, 30)))
+        _row_values(rng, k, numeric, s.script)[:n_cols] for k in range(int(rng.integers(4, 30)))
     ]
     top = flow.y
     for r, values in enumerate(rows):
@@ -130,7 +135,9 @@ def _table(flow: Flow, rng: np.random.Generator, numeric: bool) -> None:
 def _totals(flow: Flow, rng: np.random.Generator) -> None:
     scene, s = flow.scene, flow.style
     x0 = flow.x + 0.55 * flow.width
-    for k, label in enumerate(("Subtotal", f"VAT {int(rng.choice([5, 7, 19, 20, 23]))}%", "Total")):
+    w = corpus_text.words(s.script)
+    vat = f"{w['vat']} {int(rng.choice([5, 7, 19, 20, 23]))}%"
+    for k, label in enumerate((w["subtotal"], vat, w["total"])):
         if flow.y + 2 * s.size > flow.bottom:
             return
         flow.y += s.size * 1.5
@@ -142,7 +149,7 @@ def _totals(flow: Flow, rng: np.random.Generator) -> None:
             x0,
             flow.right,
             flow.y,
-            corpus_text.amount(rng, 3.5),
+            corpus_text.amount(rng, 3.5, s.script),
             face,
             s.size,
             s.ink,
@@ -159,23 +166,31 @@ def _totals(flow: Flow, rng: np.random.Generator) -> None:
 
 def _header(flow: Flow, rng: np.random.Generator, numeric: bool) -> None:
     """Sender, title and reference lines above the table."""
+    lang = flow.style.script
     flow.paragraph(
-        corpus_text.choice(rng, "companies"),
+        corpus_text.choice(rng, "companies", lang),
         face=flow.style.heading,
         size=flow.style.size * rng.uniform(1.3, 2.2),
     )
-    for line in corpus_text.address(rng)[1:]:
+    for line in corpus_text.address(rng, lang)[1:]:
         flow.paragraph(line, size=flow.style.size * 0.85)
     flow.gap(1.0)
-    title = (
-        corpus_text.choice(rng, "headings") if numeric else TITLES[int(rng.integers(len(TITLES)))]
-    )
+    if numeric:
+        title = corpus_text.choice(rng, "headings", lang)
+    elif lang == "latin":
+        title = TITLES[int(rng.integers(len(TITLES)))]
+    else:
+        title = corpus_text.choice(rng, "titles", lang)
     flow.paragraph(
         title, face=flow.style.heading, size=flow.style.size * rng.uniform(1.3, 2.0), align="right"
     )
-    for label in ("Invoice no.", "Date", "Customer no.")[: int(rng.integers(1, 4))]:
-        value = corpus_text.field_value(rng, label)
-        flow.paragraph(f"{label}: {value}", align="right")
+    words = corpus_text.words(lang)
+    for key in ("invoice_no", "date", "customer_no")[: int(rng.integers(1, 4))]:
+        if lang == "latin":
+            value = corpus_text.field_value(rng, words[key])
+        else:
+            value = corpus_text.value_of_kind(rng, "date" if key == "date" else "ref", lang)
+        flow.paragraph(f"{words[key]}: {value}", align="right")
     flow.gap(1.0)
 
 
@@ -188,9 +203,10 @@ def build_table(scene: Scene, rng: np.random.Generator, style: Style) -> None:
     if not numeric:
         _totals(flow, rng)
     if not flow.full:
-        flow.paragraph(corpus_text.sentence(rng, "prose.en"), size=style.size * 0.85)
+        lang = style.script
+        flow.paragraph(corpus_text.sentence(rng, "prose.en", lang), size=style.size * 0.85)
         flow.paragraph(
-            "IBAN " + corpus_text.number_string(rng, "account"),
+            f"{corpus_text.words(lang)['account']} {corpus_text.number_string(rng, 'account')}",
             face=style.mono,
             size=style.size * 0.85,
         )

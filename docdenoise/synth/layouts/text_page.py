@@ -16,7 +16,8 @@ def _running_head(
     """A small italic running head with a thin rule under it; returns the y below it."""
     x0, y0, x1, _ = box
     size = style.size * rng.uniform(0.75, 0.95)
-    scene.text(x0, y0 + size, corpus_text.choice(rng, "headings"), style.italic, size, style.ink)
+    head = corpus_text.choice(rng, "headings", style.script)
+    scene.text(x0, y0 + size, head, style.italic, size, style.ink)
     page = str(int(rng.integers(1, 400)))
     scene.text(x1 - size * 0.6 * len(page), y0 + size, page, style.body, size, style.ink)
     y = y0 + size * 1.6
@@ -37,25 +38,26 @@ def _footnotes(
     )
     flow = Flow(scene, style, (x0, top + 0.3 * size, x1, y1))
     for k in range(count):
-        flow.paragraph(f"{k + 1} {corpus_text.sentence(rng)}", size=size)
+        flow.paragraph(f"{k + 1} {corpus_text.sentence(rng, script=style.script)}", size=size)
     return top - style.size
 
 
 def _column(flow: Flow, rng: np.random.Generator, justify: bool) -> None:
     indent = flow.style.size * rng.uniform(0, 2.5)
+    lang = flow.style.script
     while not flow.full:
         r = rng.random()
         if r < 0.13:
-            flow.heading(corpus_text.choice(rng, "headings"), rng)
+            flow.heading(corpus_text.choice(rng, "headings", lang), rng)
         elif r < 0.24:
-            items = [corpus_text.sentence(rng) for _ in range(int(rng.integers(2, 6)))]
+            items = [corpus_text.sentence(rng, script=lang) for _ in range(int(rng.integers(2, 6)))]
             flow.bullets(rng, items, numbered=bool(rng.random() < 0.4))
             flow.gap(0.5)
         elif r < 0.27:
             flow.handwriting(rng, int(rng.integers(1, 4)))
             flow.gap(0.5)
         else:
-            flow.paragraph(corpus_text.paragraph(rng), justify=justify, indent=indent)
+            flow.paragraph(corpus_text.paragraph(rng, script=lang), justify=justify, indent=indent)
             if indent == 0 or rng.random() < 0.3:
                 flow.gap(rng.uniform(0.2, 0.8))
 
@@ -104,7 +106,8 @@ def build_text(scene: Scene, rng: np.random.Generator, style: Style) -> None:
     bottom = _footnotes(scene, style, rng, box) if rng.random() < 0.25 else box[3]
     if rng.random() < 0.5:
         flow = Flow(scene, style, (box[0], top, box[2], bottom))
-        flow.heading(corpus_text.choice(rng, "headings"), rng, scale=rng.uniform(1.4, 2.4))
+        heading = corpus_text.choice(rng, "headings", style.script)
+        flow.heading(heading, rng, scale=rng.uniform(1.4, 2.4))
         top = flow.y
     justify = bool(rng.random() < 0.55)
     columns = 2 if rng.random() < 0.25 and box[2] - box[0] > 40 * style.size else 1
