@@ -25,6 +25,8 @@ from docdenoise.gui.tasks import ModelInfo
 
 
 def _plain(text: str) -> str:
+    """A menu text without its mnemonic: "&Open…" and Korean-style "열기(&O)…" -> "Open"/"열기"."""
+    text = re.sub(r"\s*\(&[^)&]\)", "", text)
     return text.replace("&&", "\0").replace("&", "").replace("\0", "&").rstrip("…").strip()
 
 

@@ -84,8 +84,13 @@ class BatchDialog(QDialog):
         mode = self.tr("greyscale") if self._threshold is None else self.tr("black and white")
         output = self.tr("Strength {0} %, {1} (from the main window)")
         form = QFormLayout()
-        form.addRow(self.tr("&Input folder:"), self._with_browse(self.input_edit))
-        form.addRow(self.tr("O&utput folder:"), self._with_browse(self.output_edit))
+        for text, edit in (
+            (self.tr("&Input folder:"), self.input_edit),
+            (self.tr("O&utput folder:"), self.output_edit),
+        ):
+            label = QLabel(text)
+            label.setBuddy(edit)  # a buddy makes the & a mnemonic, not a literal
+            form.addRow(label, self._with_browse(edit))
         form.addRow(self.tr("&Format:"), self.fmt)
         form.addRow("", self.skip_existing)
         form.addRow(self.tr("Output:"), QLabel(output.format(round(self._strength * 100), mode)))
