@@ -1,0 +1,43 @@
+"""Run every benchmark in turn; each rewrites its own section of docs/benchmarks.md.
+
+    .venv/bin/python bench/run_all.py [--skip NAME,...]
+
+Takes about 15 minutes on a quiet 2-core machine. Run it on a quiet machine: the figures are
+speed medians and the machine's other load shows in them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+BENCHES = {
+    "throughput": ["throughput.py"],
+    "memory": ["memory.py"],
+    "gui-stall": ["gui_stall.py", "--runs", "5"],
+    "quality": ["quality.py"],
+}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--skip", default="", help="comma-separated names to skip")
+    args = parser.parse_args()
+    skip = {s for s in args.skip.split(",") if s}
+    failed = []
+    for name, argv in BENCHES.items():
+        if name in skip:
+            continue
+        print(f"== {name}", flush=True)
+        if subprocess.run([sys.executable, str(HERE / argv[0]), *argv[1:]]).returncode != 0:
+            failed.append(name)
+    if failed:
+        print(f"failed: {', '.join(failed)}", file=sys.stderr)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
