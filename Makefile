@@ -9,10 +9,11 @@ PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-# Qt offscreen and fonts (tests), OCR and the classical peer (quality tests, benchmarks).
+# Qt offscreen and fonts (tests), OCR and the classical peer (quality tests, benchmarks);
+# Korean/Japanese/Chinese fonts and Korean OCR for the CJK pages and the Korean UI.
 APT_TEST := libegl1 libgl1 libglib2.0-0 libfontconfig1 libxkbcommon0 fonts-dejavu-core \
             fonts-dejavu-extra fonts-liberation fonts-freefont-ttf fonts-urw-base35 \
-            tesseract-ocr tesseract-ocr-eng unpaper
+            fonts-nanum fonts-noto-cjk tesseract-ocr tesseract-ocr-eng tesseract-ocr-kor unpaper
 # A real window (and a virtual screen where there is no display).
 APT_RUN  := $(APT_TEST) xvfb xauth libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 \
             libxcb-keysyms1 libxcb-image0 libxcb-randr0 libxcb-render-util0 libxcb-shape0 \
@@ -20,7 +21,7 @@ APT_RUN  := $(APT_TEST) xvfb xauth libxkbcommon-x11-0 libxcb-cursor0 libxcb-iccc
 
 SAMPLE := assets/sample-scan.png
 
-.PHONY: run test lint typecheck pytest apt-test apt-run venv bench clean
+.PHONY: run test lint typecheck pytest apt-test apt-run venv bench clean package package-test
 
 run: apt-run $(VENV)/.installed
 	@if [ -n "$$DISPLAY$$WAYLAND_DISPLAY" ]; then \
@@ -63,6 +64,22 @@ $(VENV)/.installed: $(VENV)/bin/python pyproject.toml constraints.txt
 
 bench: $(VENV)/.installed
 	$(PY) bench/run_all.py
+
+# The desktop bundle for this platform (PyInstaller, one folder): dist/docdenoise/, with the CPU
+# torch of .venv. PyInstaller is a build tool, pinned in packaging/requirements.txt and installed
+# here, not an app dependency. Windows, macOS and CUDA builds: packaging/README.md.
+package: apt-test $(VENV)/.installed $(VENV)/.packaging
+	$(VENV)/bin/pyinstaller --noconfirm --log-level WARN --distpath dist \
+		--workpath build/pyinstaller packaging/docdenoise.spec
+	@du -sh dist/docdenoise
+
+# Build, then check the bundle without a screen: --self-test, the CLI, the app offscreen.
+package-test: package
+	$(PY) packaging/check_bundle.py dist/docdenoise
+
+$(VENV)/.packaging: $(VENV)/.installed packaging/requirements.txt
+	$(PIP) install -q -c constraints.txt -r packaging/requirements.txt
+	touch $@
 
 clean:
 	rm -rf build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -107,3 +107,9 @@ def test_a_crafted_pickle_runs_no_code(tmp_path: Path) -> None:
     assert not marker.exists()
     pickle.loads(path.read_bytes())  # the payload is live: unpickling would have run it
     assert marker.exists()
+
+
+def test_saved_model_is_readable_by_others(tmp_path: Path) -> None:
+    path = tmp_path / "m.safetensors"
+    save_weights(DenoiseNet(), path)
+    assert path.stat().st_mode & 0o044 == 0o044
