@@ -13,6 +13,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import tempfile
 import unicodedata
 from dataclasses import dataclass
@@ -21,6 +22,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PIL import Image
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+from ocr import levenshtein
 from test_quality import INK_CORE, KEPT_BELOW, MIN_KEPT, moderate_damage
 
 from docdenoise.inference import Denoiser
@@ -106,21 +110,6 @@ def _normalise(text: str) -> str:
     """NFC without whitespace (Tesseract's spacing of Hangul is not what is judged here) and
     without dotted leaders (runs of 3 or more dots: form furniture, not text)."""
     return LEADER.sub("", "".join(unicodedata.normalize("NFC", text).split()))
-
-
-def levenshtein(a: str, b: str) -> int:
-    """Edit distance, one numpy row per character of ``a``."""
-    if not b:
-        return len(a)
-    codes = np.array([ord(c) for c in b], dtype=np.int64)
-    steps = np.arange(len(b) + 1, dtype=np.int64)
-    row = steps.copy()
-    for char in a:
-        tmp = np.empty_like(row)
-        tmp[0] = row[0] + 1
-        np.minimum(row[:-1] + (codes != ord(char)), row[1:] + 1, out=tmp[1:])
-        row = np.minimum.accumulate(tmp - steps) + steps
-    return int(row[-1])
 
 
 def read_korean(pixels: np.ndarray, dpi: int) -> str:
