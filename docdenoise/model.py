@@ -33,10 +33,14 @@ class ModelConfig:
 
     ``channels`` are the widths at 1/2, 1/4 and 1/8 resolution; ``bottleneck_blocks`` 3x3 conv
     pairs run at 1/8 resolution and give the network its large-scale context (stains, shadows).
+    ``input_skip`` hands the raw pixels (unshuffled, 4 channels at 1/2) to the last decoder
+    stage, so it can redraw anti-aliased stroke edges from the page itself rather than from
+    features alone.
     """
 
     channels: tuple[int, int, int] = (16, 32, 64)
     bottleneck_blocks: int = 1
+    input_skip: bool = False  # the unshuffled page also feeds the last decoder stage
     architecture: str = ARCHITECTURE
 
     @property
@@ -106,7 +110,7 @@ def receptive_field_radius(config: ModelConfig) -> int:
         i1 = widen(coarser((p, p)), 2)  # dec1b, dec1a at 1/2
         i2 = widen(coarser(i1), 1)  # up1 shuffle, dec2 at 1/4
         i3 = widen(coarser(i2), 2 * config.bottleneck_blocks)  # up2 shuffle, bottleneck at 1/8
-        lo, hi = hull(from_enc1(i1), from_enc2(i2), from_enc2(strided(i3)))
+        lo, hi = hull(from_enc1(i1), from_enc2(i2), from_enc2(strided(i3)), finer(i1))
         radius = max(radius, p - lo, hi - p)
     return radius
 
@@ -134,14 +138,14 @@ class DenoiseNet(nn.Module):
         self.up2 = nn.Conv2d(c3, c2 * 4, 1)
         self.dec2 = _conv(2 * c2, c2)
         self.up1 = nn.Conv2d(c2, c1 * 4, 1)
-        self.dec1a = _conv(2 * c1, c1)
+        self.dec1a = _conv(2 * c1 + (4 if self.config.input_skip else 0), c1)
         self.dec1b = _conv(c1, 4)
 
     def logits(self, x: torch.Tensor) -> torch.Tensor:
         """``(N, 1, H, W)`` page in [0, 1] -> ``(N, 1, H, W)`` logits of the clean page."""
         relu = F.relu
-        h = F.pixel_unshuffle(x * 2.0 - 1.0, 2)
-        s1 = relu(self.enc1b(relu(self.enc1a(h))))
+        h0 = F.pixel_unshuffle(x * 2.0 - 1.0, 2)
+        s1 = relu(self.enc1b(relu(self.enc1a(h0))))
         h = relu(self.down1(s1))
         s2 = relu(self.enc2(h))
         h = relu(self.down2(s2))
@@ -150,7 +154,8 @@ class DenoiseNet(nn.Module):
         h = relu(F.pixel_shuffle(self.up2(h), 2))
         h = relu(self.dec2(torch.cat([h, s2], dim=1)))
         h = relu(F.pixel_shuffle(self.up1(h), 2))
-        h = relu(self.dec1a(torch.cat([h, s1], dim=1)))
+        skips = [h, s1, h0] if self.config.input_skip else [h, s1]
+        h = relu(self.dec1a(torch.cat(skips, dim=1)))
         return F.pixel_shuffle(self.dec1b(h), 2)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
@@ -173,5 +178,6 @@ def flops_per_pixel(config: ModelConfig) -> int:
     macs += c3 * c2 * 4 / 64  # up2 1x1 at 1/8
     macs += 2 * c2 * c2 * 9 / 16  # dec2 at 1/4
     macs += c2 * c1 * 4 / 16  # up1 1x1 at 1/4
-    macs += (2 * c1 * c1 * 9 + c1 * 4 * 9) / 4  # dec1 at 1/2
+    skip = 4 if config.input_skip else 0
+    macs += ((2 * c1 + skip) * c1 * 9 + c1 * 4 * 9) / 4  # dec1 at 1/2
     return round(2 * macs)

@@ -24,9 +24,9 @@ def _empirical_radius(config: ModelConfig) -> int:
     return radius
 
 
-@pytest.mark.parametrize("blocks", [0, 1, 2])
-def test_receptive_field_is_exact(blocks: int) -> None:
-    config = ModelConfig(channels=(8, 8, 8), bottleneck_blocks=blocks)
+@pytest.mark.parametrize(("blocks", "skip"), [(0, False), (1, False), (2, False), (0, True)])
+def test_receptive_field_is_exact(blocks: int, skip: bool) -> None:
+    config = ModelConfig(channels=(8, 8, 8), bottleneck_blocks=blocks, input_skip=skip)
     assert receptive_field_radius(config) == _empirical_radius(config)
 
 
@@ -54,9 +54,10 @@ def test_config_round_trip_and_validation() -> None:
         ModelConfig.from_dict({"architecture": "something-else"})
 
 
-def test_flops_count_matches_the_convolutions() -> None:
+@pytest.mark.parametrize("skip", [False, True])
+def test_flops_count_matches_the_convolutions(skip: bool) -> None:
     """Count multiply-adds with forward hooks on a real input and compare."""
-    net = DenoiseNet()
+    net = DenoiseNet(ModelConfig(input_skip=skip))
     height = width = 64
     macs = 0
 

@@ -202,3 +202,21 @@ def test_smoke_train_exports_weights_the_denoiser_runs(tmp_path: Path) -> None:
     for key, value in model.state_dict().items():  # bytes may differ: metadata order varies)
         assert torch.equal(value, exported_again[key]), key
     assert (run / BEST).is_file() and (run / "val.npz").is_file()
+
+
+def test_warm_start_grows_a_model_that_computes_the_same(tmp_path: Path) -> None:
+    """input_skip adds input channels to dec1a; seeded from a model without it, the grown
+    network starts exactly where the source was."""
+    import torch
+
+    from docdenoise.model import DenoiseNet, ModelConfig
+    from docdenoise.training.loop import warm_start
+
+    torch.manual_seed(0)
+    source = DenoiseNet(ModelConfig(channels=(8, 8, 16))).eval()
+    grown = DenoiseNet(ModelConfig(channels=(8, 8, 16), input_skip=True)).eval()
+    warm_start(grown, source.state_dict())
+    x = torch.rand(1, 1, 48, 40)
+    with torch.no_grad():
+        assert torch.equal(source(x), grown(x))
+    assert grown.dec1a.weight.shape[1] == source.dec1a.weight.shape[1] + 4

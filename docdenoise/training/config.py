@@ -89,6 +89,7 @@ class RunConfig:
     amp: str = "auto"
     checkpoint_every: int = 500
     log_every: int = 50
+    init_from: str = ""  # warm start: a .safetensors model whose weights seed this one
 
 
 @dataclass(frozen=True)

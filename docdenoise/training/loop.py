@@ -39,6 +39,7 @@ from docdenoise.training.config import DataConfig, OptimConfig, TrainConfig
 from docdenoise.training.data import PairPool, PairStream, load_validation
 from docdenoise.training.evaluate import Metrics, evaluate
 from docdenoise.training.loss import LossParts, denoise_loss
+from docdenoise.weights import load_weights
 
 log = logging.getLogger(__name__)
 
@@ -127,9 +128,29 @@ def describe_hardware(choice: DeviceChoice, threads: int, workers: int) -> dict[
     }
 
 
+def warm_start(model: DenoiseNet, source: dict[str, torch.Tensor]) -> None:
+    """Seed ``model`` from another model's weights: equal shapes are copied; a layer that
+    gained input channels (``input_skip``) keeps the old ones and starts the new ones at zero,
+    so the grown network computes exactly what the source did."""
+    target = model.state_dict()
+    for key, value in target.items():
+        old = source[key]
+        if old.shape == value.shape:
+            value.copy_(old)
+        elif old.dim() == 4 and old.shape[0] == value.shape[0] and old.shape[1] < value.shape[1]:
+            value.zero_()
+            value[:, : old.shape[1]].copy_(old)
+        else:
+            raise UsageError(key, f"cannot grow {tuple(old.shape)} into {tuple(value.shape)}")
+
+
 def _new_state(config: TrainConfig, device: torch.device, amp: torch.dtype | None) -> _State:
     torch.manual_seed(config.data.seed)
-    model = DenoiseNet(config.model).to(device)
+    model = DenoiseNet(config.model)
+    if config.run.init_from:
+        source, _card = load_weights(config.run.init_from)
+        warm_start(model, source.state_dict())
+    model = model.to(device)
     model = model.to(memory_format=torch.channels_last)  # type: ignore[call-overload]
     o = config.optim
     optimizer = torch.optim.AdamW(
