@@ -65,9 +65,7 @@ def save_weights(
     tmp = path.with_name(f".{path.name}.tmp")
     try:
         save_file(tensors, str(tmp), metadata=meta)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # safetensors creates it 0600; a model is for everyone
+        os.chmod(tmp, 0o644)  # safetensors creates it 0600; a model is for everyone to read
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
