@@ -38,7 +38,9 @@ def _has_real_synth() -> bool:
         return False
 
 
-def fake_pair(seed: int, size: int) -> tuple[np.ndarray, np.ndarray, tuple[str, ...]]:
+def fake_pair(
+    seed: int, size: int, synth: object = None
+) -> tuple[np.ndarray, np.ndarray, tuple[str, ...]]:
     """Stand-in for the synth (tests only): white page, dark blocks, grey speckled paper."""
     rng = np.random.default_rng(seed)
     clean = np.ones((size, size), np.float32)
@@ -71,11 +73,24 @@ def test_shipped_configs_parse() -> None:
         {"data": {"patch": 100}},
         {"validation": {"seed": 5}},
         {"run": {"amp": "fp8"}},
+        {"data": {"scripts": ["klingon"]}},
+        {"data": {"layouts": "form"}},
+        {"data": {"layouts": ["form", 3]}},
+        {"data": {"layouts": ["poster"]}},
     ],
 )
 def test_config_rejects_unknown_keys_and_bad_values(data: dict) -> None:
     with pytest.raises(UsageError):
         config_from_dict(data)
+
+
+def test_data_scripts_reach_the_page_generator() -> None:
+    config = config_from_dict({"data": {"layouts": ["form", "letter.ko"], "scripts": ["latin"]}})
+    assert config.data.synth().layouts == ("form", "letter.ko")
+    korean = config_from_dict({"data": {"layouts": ["form"], "scripts": ["ko"]}})
+    assert korean.data.synth().layouts == ("form.ko",)
+    cjk = load_config(CONFIG_DIR / "fast-cjk.toml").data.synth()
+    assert {layout.partition(".")[2] for layout in cjk.layouts} == {"", "ko", "ja", "zh"}
 
 
 def test_config_error_names_the_key(tmp_path: Path) -> None:

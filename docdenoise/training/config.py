@@ -17,6 +17,7 @@ from typing import Any
 
 from docdenoise.errors import UsageError
 from docdenoise.model import ModelConfig
+from docdenoise.synth.config import SynthConfig
 
 CONFIG_DIR = Path(__file__).resolve().parent / "configs"
 
@@ -30,6 +31,10 @@ class DataConfig:
     (on average; 0.25 = one every 4 steps) replace random old ones when the workers have some
     ready in the ``queue_size``-bounded queue. The bounded queue paces the workers, so this rate
     also sets how much CPU page generation takes. ``workers = 0`` generates inline instead.
+
+    ``layouts`` and ``scripts`` choose the page kinds as :class:`docdenoise.synth.SynthConfig`
+    does (``scripts = ["latin", "ko"]`` adds a Korean variant of every layout; a layout may also
+    name its script, ``"form.ko"``, to weight the mix by listing it).
     """
 
     seed: int = 1
@@ -41,6 +46,12 @@ class DataConfig:
     queue_size: int = 16
     workers: int = 1
     flips: bool = True
+    layouts: tuple[str, ...] = ("form", "letter", "text", "table")
+    scripts: tuple[str, ...] = ("latin",)
+
+    def synth(self) -> SynthConfig:
+        """The page generator's config for these pages."""
+        return SynthConfig(layouts=self.layouts, scripts=self.scripts)
 
 
 @dataclass(frozen=True)
@@ -139,7 +150,12 @@ def _coerce(value: Any, kind: Any, where: str) -> Any:
         return float(value)
     if kind in (int, str, bool) and type(value) is kind:
         return value
-    raise UsageError(where, f"expected {kind.__name__}, got {value!r}", "fix the config file")
+    if kind == tuple[str, ...] and isinstance(value, list | tuple):
+        if all(isinstance(item, str) for item in value):
+            return tuple(value)
+        raise UsageError(where, f"expected a list of strings, got {value!r}", "fix the config file")
+    name = getattr(kind, "__name__", str(kind))
+    raise UsageError(where, f"expected {name}, got {value!r}", "fix the config file")
 
 
 def _section(cls: type, data: Any, where: str) -> Any:
@@ -192,6 +208,10 @@ def check_config(config: TrainConfig, source: str = "config") -> None:
         problems.append("workers, refresh_per_step and threads must be >= 0, queue_size >= 1")
     if abs(v.seed - d.seed) < 100_000_000:
         problems.append("validation.seed must be at least 1e8 away from data.seed")
+    try:
+        d.synth()
+    except ValueError as exc:
+        problems.append(f"data.layouts/scripts: {exc}")
     if r.amp not in ("auto", "bf16", "fp16", "off"):
         problems.append(f"run.amp = {r.amp!r} is not one of auto, bf16, fp16, off")
     if problems:

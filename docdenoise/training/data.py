@@ -30,6 +30,7 @@ import numpy as np
 import torch
 
 from docdenoise.errors import DocDenoiseError
+from docdenoise.synth.config import SynthConfig
 from docdenoise.training.config import DataConfig, ValidationConfig
 
 log = logging.getLogger(__name__)
@@ -52,11 +53,14 @@ def to_uint8(page: np.ndarray) -> np.ndarray:
     return np.clip(page * 255.0 + 0.5, 0, 255).astype(np.uint8)
 
 
-def generate_pair(seed: int, size: int) -> tuple[np.ndarray, np.ndarray, tuple[str, ...]]:
-    """One synthetic ``size`` x ``size`` page: ``(noisy, clean, degradations)``, uint8 pages."""
+def generate_pair(
+    seed: int, size: int, synth: SynthConfig | None = None
+) -> tuple[np.ndarray, np.ndarray, tuple[str, ...]]:
+    """One synthetic ``size`` x ``size`` page: ``(noisy, clean, degradations)``, uint8 pages;
+    ``synth`` picks the page kinds (default: the generator's, Latin)."""
     from docdenoise.synth import make_pair
 
-    pair = make_pair(seed, size, size)
+    pair = make_pair(seed, size, size, config=synth or SynthConfig())
     return to_uint8(pair.noisy), to_uint8(pair.clean), tuple(pair.degradations)
 
 
@@ -70,13 +74,15 @@ def _put(out: Any, stop: Event, item: Any) -> bool:
     return False
 
 
-def _worker_main(out: Any, stop: Event, first: int, stride: int, size: int) -> None:
+def _worker_main(
+    out: Any, stop: Event, first: int, stride: int, size: int, synth: SynthConfig
+) -> None:
     """Worker process: make pages ``first, first + stride, ...`` until ``stop`` is set."""
     torch.set_num_threads(1)
     seed = first
     try:
         while not stop.is_set():
-            if not _put(out, stop, (seed, *generate_pair(seed, size))):
+            if not _put(out, stop, (seed, *generate_pair(seed, size, synth))):
                 return
             seed += stride
     except Exception:
@@ -118,7 +124,7 @@ class PairStream:
             n = config.workers
             with _single_threaded_children():
                 for i in range(n):
-                    args = (self._queue, self._stop, first + i, n, config.window)
+                    args = (self._queue, self._stop, first + i, n, config.window, config.synth())
                     proc = ctx.Process(target=_worker_main, args=args, daemon=True)
                     proc.start()
                     self._procs.append(proc)
@@ -128,7 +134,7 @@ class PairStream:
         if not self._procs:
             seed = self.next_seed
             self.next_seed += 1
-            return (seed, *generate_pair(seed, self.config.window))
+            return (seed, *generate_pair(seed, self.config.window, self.config.synth()))
         try:
             if timeout is not None and timeout <= 0:
                 item = self._queue.get_nowait()
