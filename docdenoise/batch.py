@@ -6,6 +6,10 @@ broken links). :func:`iter_batch` is a generator: it yields :class:`FileStarted`
 :class:`PageProgress` and :class:`FileFinished` events and returns a :class:`BatchReport`. A bad
 file fails alone: its error is recorded and the batch goes on. Nothing is ever written into an
 input folder, and every output is written to a temporary file and renamed into place.
+
+By default (``BatchOptions.overlap``) :mod:`docdenoise.pipeline` runs the batch: the next page
+decodes and the previous file encodes in threads while the model cleans the current page, with
+the same events, outputs and report as the one-file-at-a-time loop here.
 """
 
 from __future__ import annotations
@@ -69,6 +73,7 @@ class BatchOptions:
     max_pixels: int = DEFAULT_MAX_PIXELS
     bilevel_threshold: int | None = None  # None = greyscale output
     strength: float = 1.0  # 1.0 = fully cleaned, 0.0 = original
+    overlap: bool = True  # decode ahead and write behind in threads (docdenoise.pipeline)
 
 
 @dataclass(frozen=True)
@@ -271,37 +276,77 @@ def clean_file(
     pages: list[Page] = []
     change = 0.0
     for number, page in enumerate(iter_pages(job.source, max_pixels=options.max_pixels)):
-        gen = denoiser.iter_denoise(page.pixels)
-        while True:
-            try:
-                tile = next(gen)
-            except StopIteration as stop:
-                cleaned: np.ndarray = stop.value
-                break
-            yield PageProgress(index, total, number, tile)
-        cleaned = blend(page.pixels, cleaned, options.strength)
-        change += mean_abs_change(page.pixels, cleaned) * page.pixels.size
-        pages.append(Page(cleaned, page.dpi))
-    pixels = sum(p.pixels.size for p in pages)
+        cleaned = yield from clean_page(page, denoiser, options, index, total, number)
+        change += mean_abs_change(page.pixels, cleaned.pixels) * page.pixels.size
+        pages.append(cleaned)
+    write_output(job, pages, options)
+    return done_result(job, pages, change, time.perf_counter() - started)
+
+
+def clean_page(
+    page: Page, denoiser: Denoiser, options: BatchOptions, index: int, total: int, number: int
+) -> Generator[PageProgress, None, Page]:
+    """Clean one page (blended by ``options.strength``), yielding progress per tile."""
+    gen = denoiser.iter_denoise(page.pixels)
+    while True:
+        try:
+            tile = next(gen)
+        except StopIteration as stop:
+            cleaned: np.ndarray = stop.value
+            break
+        yield PageProgress(index, total, number, tile)
+    return Page(blend(page.pixels, cleaned, options.strength), page.dpi)
+
+
+def write_output(job: Job, pages: list[Page], options: BatchOptions) -> None:
+    """Encode ``pages`` into ``job.target`` atomically (its folder made first); typed errors."""
     try:
         job.target.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise OutputWriteError(
             job.target.parent, f"cannot create the folder ({exc.strerror})"
         ) from exc
-    fmt = job.target.suffix.lstrip(".")
     save_document(
         pages,
         job.target,
-        fmt=fmt,
+        fmt=job.target.suffix.lstrip("."),
         bilevel_threshold=options.bilevel_threshold,
         overwrite=options.overwrite,
     )
-    seconds = time.perf_counter() - started
+
+
+def done_result(job: Job, pages: list[Page], change: float, seconds: float) -> FileResult:
+    """The report row of a written file; ``change`` is the summed absolute change per pixel."""
+    pixels = sum(p.pixels.size for p in pages)
     residual = round(change / max(1, pixels), 5)
     return FileResult(
         str(job.source), str(job.target), "done", round(seconds, 3), pixels, len(pages), residual
     )
+
+
+def skipped_result(job: Job) -> FileResult:
+    message = "output exists; use --overwrite to replace it"
+    return FileResult(str(job.source), str(job.target), "skipped", error=message)
+
+
+def error_result(job: Job, exc: BaseException) -> FileResult:
+    """The report row of a file that failed with ``exc``; anything unexpected is re-raised.
+
+    Typed errors fail the file alone (an output another run wrote meanwhile makes it
+    skipped); so do ``OSError``, ``MemoryError`` and ``ValueError``, as "unexpected".
+    """
+    if isinstance(exc, OutputExistsError):  # another run wrote it meanwhile: keep theirs
+        return FileResult(str(job.source), str(job.target), "skipped", error=str(exc))
+    if isinstance(exc, DocDenoiseError):
+        return FileResult(str(job.source), None, "failed", error=str(exc))
+    if isinstance(exc, OSError | MemoryError | ValueError):
+        message = DocDenoiseError(
+            job.source,
+            f"unexpected error ({type(exc).__name__}: {exc})",
+            "please report it with this file",
+        )
+        return FileResult(str(job.source), None, "failed", error=str(message))
+    raise exc
 
 
 def iter_batch(
@@ -310,34 +355,36 @@ def iter_batch(
     options: BatchOptions = BatchOptions(),
     problems: Sequence[FileResult] = (),
 ) -> Generator[BatchEvent, None, BatchReport]:
-    """Clean ``jobs`` one by one; yields events, returns the report (``problems`` included)."""
+    """Clean ``jobs`` in order; yields events, returns the report (``problems`` included).
+
+    Events come per file in order: :class:`FileStarted`, its :class:`PageProgress` es, then
+    :class:`FileFinished` once its output is published; file after file.
+    """
     report = BatchReport(device=denoiser.choice.name, model=denoiser.model_name)
     report.results.extend(problems)
     started = time.perf_counter()
+    if options.overlap:
+        from docdenoise.pipeline import iter_overlapped  # it imports this module
+
+        yield from iter_overlapped(jobs, denoiser, options, report.results)
+    else:
+        yield from _iter_sequential(jobs, denoiser, options, report.results)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _iter_sequential(
+    jobs: Sequence[Job], denoiser: Denoiser, options: BatchOptions, results: list[FileResult]
+) -> Generator[BatchEvent, None, None]:
+    """One file after the other in this thread: read, clean, write; append each result."""
     for index, job in enumerate(jobs):
         yield FileStarted(index, len(jobs), job)
         if job.target.exists() and not options.overwrite:
-            result = FileResult(
-                str(job.source),
-                str(job.target),
-                "skipped",
-                error="output exists; use --overwrite to replace it",
-            )
+            result = skipped_result(job)
         else:
             try:
                 result = yield from clean_file(job, denoiser, options, index, len(jobs))
-            except OutputExistsError as exc:  # another run wrote it meanwhile: keep theirs
-                result = FileResult(str(job.source), str(job.target), "skipped", error=str(exc))
-            except DocDenoiseError as exc:
-                result = FileResult(str(job.source), None, "failed", error=str(exc))
-            except (OSError, MemoryError, ValueError) as exc:
-                message = DocDenoiseError(
-                    job.source,
-                    f"unexpected error ({type(exc).__name__}: {exc})",
-                    "please report it with this file",
-                )
-                result = FileResult(str(job.source), None, "failed", error=str(message))
-        report.results.append(result)
+            except Exception as exc:
+                result = error_result(job, exc)
+        results.append(result)
         yield FileFinished(index, len(jobs), result)
-    report.seconds = time.perf_counter() - started
-    return report
