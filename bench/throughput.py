@@ -1,22 +1,27 @@
-"""CPU throughput of the app's own path on a 300-dpi A4 page: whole page vs tiled, fp32.
+"""CPU throughput of the app's own path on a 300-dpi A4 page: tile sizes, batching, torch vs ORT.
 
-    .venv/bin/python bench/throughput.py [--model fast] [--runs 5]
+    .venv/bin/python bench/throughput.py [--model fast] [--runs 5] [--no-write]
 
 Reports megapixels per second (median of ``--runs``) through ``Denoiser.denoise`` (uint8 in,
-uint8 out, the CLI's and GUI's path), for a whole-page single tile and for several tile sizes,
-with the machine's fp32 matmul rate beside it.
+uint8 out, the CLI's and GUI's path), for a whole-page single tile, for several tile sizes and
+for several tiles per forward pass, with torch and, when the ``onnx`` extra is installed, ONNX
+Runtime with the same thread count. The two backends run alternately within each run, so their
+ratio is measured under the same conditions. The machine's fp32 matmul rate is given beside.
+``--no-write`` prints the section without rewriting docs/benchmarks.md.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import matmul_gflops, median, timed, write_section
+from common import matmul_gflops, median, write_section
 
 A4 = (3508, 2480)  # 300 dpi, rows x columns
 
@@ -30,37 +35,83 @@ def a4_page(seed: int = 0) -> np.ndarray:
     return page
 
 
+def parse_paths(text: str) -> list[tuple[str, int, int]]:
+    """``512,1536x1,512x4,whole`` -> (label, tile, tiles per pass)."""
+    paths = []
+    for item in text.split(","):
+        name, _, batch = item.partition("x")
+        tile = max(A4) + 64 if name == "whole" else int(name)
+        per_pass = int(batch or 1)
+        label = "whole page (one tile)" if name == "whole" else f"tiled, {tile} px"
+        if per_pass > 1:
+            label += f", {per_pass} tiles per pass"
+        paths.append((label, tile, per_pass))
+    return paths
+
+
+def alternate(fns: dict[str, Callable[[], object]], runs: int) -> dict[str, list[float]]:
+    """Seconds per call of each function, the functions taking turns within each run."""
+    times: dict[str, list[float]] = {name: [] for name in fns}
+    for fn in fns.values():
+        fn()  # warm-up
+    for _ in range(runs):
+        for name, fn in fns.items():
+            start = time.perf_counter()
+            fn()
+            times[name].append(time.perf_counter() - start)
+    return times
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--model", default="fast")
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--tiles", default="512,1024,1536,whole")
+    parser.add_argument("--tiles", default="512,1024,1536,whole,512x4,1024x2")
+    parser.add_argument("--no-write", action="store_true", help="print only")
     args = parser.parse_args()
 
+    from docdenoise.device import cpu_threads, onnx_missing
     from docdenoise.inference import Denoiser
     from docdenoise.model import flops_per_pixel
 
     page = a4_page()
     megapixels = page.size / 1e6
-    rows = []
-    for name in args.tiles.split(","):
-        tile = max(A4) + 64 if name == "whole" else int(name)
-        den = Denoiser(args.model, device="cpu", tile=tile)
-        times = timed(lambda d=den: d.denoise(page), args.runs)
-        label = "whole page (one tile)" if name == "whole" else f"tiled, {tile} px"
-        rows.append(f"| {label} | {megapixels / median(times):.2f} | {median(times):.2f} |")
+    backends = ["torch"] if onnx_missing() else ["torch", "onnx"]
+    rows, rates = [], []
+    for label, tile, per_pass in parse_paths(args.tiles):
+        dens = {
+            b: Denoiser(args.model, device="cpu", tile=tile, tile_batch=per_pass, backend=b)
+            for b in backends
+        }
+        times = alternate({b: (lambda d=d: d.denoise(page)) for b, d in dens.items()}, args.runs)
+        secs = {b: median(t) for b, t in times.items()}
+        rates += [megapixels / s for s in secs.values()]
+        cells = [f"{megapixels / secs['torch']:.2f}", f"{secs['torch']:.2f}"]
+        if "onnx" in secs:
+            ratio = secs["torch"] / secs["onnx"]
+            cells += [f"{megapixels / secs['onnx']:.2f}", f"{secs['onnx']:.2f}", f"{ratio:.2f}x"]
+        else:
+            cells += ["n/a", "n/a", "n/a"]
+        rows.append(f"| {label} | {' | '.join(cells)} |")
     gflops = matmul_gflops()
-    fpp = flops_per_pixel(den.model.config)
-    best = max(float(r.split("|")[2]) for r in rows)
+    fpp = flops_per_pixel(next(iter(dens.values())).model.config)
+    best = max(rates)
+    ort_note = (
+        "ONNX Runtime: not installed (`pip install '.[onnx]'`)."
+        if onnx_missing()
+        else "ONNX Runtime: the same weights exported at load (`--backend onnx`)."
+    )
     body = "\n".join(
         [
             f"### CPU throughput, 300-dpi A4 page ({A4[1]}x{A4[0]}, {megapixels:.1f} MP), "
             f"model `{args.model}`, fp32",
             "",
-            f"Median of {args.runs} runs through `Denoiser.denoise` (uint8 in and out).",
+            f"Median of {args.runs} runs through `Denoiser.denoise` (uint8 in and out), "
+            f"{cpu_threads()} threads for torch and for ONNX Runtime, the two taking turns "
+            f"within each run. {ort_note}",
             "",
-            "| path | MP/s | seconds per page |",
-            "|---|---|---|",
+            "| path | torch MP/s | torch s/page | ORT MP/s | ORT s/page | ORT speed-up |",
+            "|---|---|---|---|---|---|",
             *rows,
             "",
             f"Model cost {fpp / 1e3:.1f} kFLOP per pixel; fp32 matmul on this machine: "
@@ -68,7 +119,10 @@ def main() -> int:
             f"({best * 1e6 * fpp / 1e9 / gflops:.0%} of matmul, before halo overhead).",
         ]
     )
-    write_section("throughput", body)
+    if args.no_write:
+        print(body)
+    else:
+        write_section("throughput", body)
     return 0
 
 

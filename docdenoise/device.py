@@ -1,10 +1,15 @@
-"""The one place that picks the compute device (CUDA, then Apple MPS, then CPU) and says why."""
+"""The one place that picks the compute device (CUDA, then Apple MPS, then CPU) and says why.
+
+It also picks the backend that runs the network there: torch everywhere, or ONNX Runtime on the
+CPU when the optional ``docdenoise[onnx]`` extra is installed (:func:`pick_backend`).
+"""
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import torch
 
@@ -13,6 +18,10 @@ from docdenoise.errors import DeviceError
 log = logging.getLogger(__name__)
 
 DEVICE_CHOICES = ("auto", "cpu", "cuda", "mps")
+BACKEND_CHOICES = ("auto", "torch", "onnx")
+# The runtime, and what torch's exporter needs (torch.onnx is left out of the desktop bundle).
+ONNX_MODULES = ("onnxruntime", "onnx", "onnxscript", "torch.onnx")
+ONNX_HINT = "install it with: pip install 'docdenoise[onnx]' (or use --backend torch)"
 
 
 @dataclass(frozen=True)
@@ -23,6 +32,7 @@ class DeviceChoice:
     name: str
     reason: str
     half: bool
+    backend: str = "torch"  # "torch" or "onnx" (ONNX Runtime, CPU only)
 
     @property
     def dtype(self) -> torch.dtype:
@@ -30,7 +40,8 @@ class DeviceChoice:
 
     def describe(self) -> str:
         precision = "fp16" if self.half else "fp32"
-        return f"{self.name} ({precision}): {self.reason}"
+        runtime = ", ONNX Runtime" if self.backend == "onnx" else ""
+        return f"{self.name} ({precision}{runtime}): {self.reason}"
 
 
 def _mps_available() -> bool:
@@ -90,3 +101,36 @@ def pick_device(requested: str = "auto", *, half: bool | None = None) -> DeviceC
             raise DeviceError(None, "MPS was requested but this machine has no Apple GPU")
         return DeviceChoice(torch.device("mps"), "Apple GPU (MPS)", "requested", half is not False)
     return _cpu("requested")
+
+
+def onnx_missing() -> list[str]:
+    """The modules of the ``onnx`` extra that are not installed (looked up, not imported)."""
+    return [name for name in ONNX_MODULES if importlib.util.find_spec(name) is None]
+
+
+def pick_backend(requested: str, choice: DeviceChoice) -> DeviceChoice:
+    """Resolve ``auto``/``torch``/``onnx`` for ``choice``'s device; the reason says why.
+
+    ONNX Runtime runs here on the CPU only, in fp32. ``auto`` takes it on the CPU when the
+    ``onnx`` extra is installed (``bench/throughput.py`` measures it against torch), else torch.
+    Asking for ``onnx`` on a GPU or without the extra raises :class:`DeviceError`.
+    """
+    kind = requested.strip().lower()
+    if kind not in BACKEND_CHOICES:
+        raise DeviceError(None, f"unknown backend {requested!r}", "use auto, torch or onnx")
+    if kind == "torch":
+        return choice
+    on_cpu = choice.device.type == "cpu"
+    missing = onnx_missing()
+    if kind == "onnx":
+        if not on_cpu:
+            raise DeviceError(
+                None, "the ONNX backend runs on the CPU only", "use --device cpu or --backend torch"
+            )
+        if missing:
+            reason = f"the ONNX backend needs {', '.join(missing)}, not installed here"
+            raise DeviceError(None, reason, ONNX_HINT)
+        return replace(choice, backend="onnx")
+    if on_cpu and not missing:
+        return replace(choice, backend="onnx", reason=f"{choice.reason}; ONNX Runtime installed")
+    return choice

@@ -6,33 +6,41 @@ a progress bar from it, the GUI worker turns it into signals, and cancelling is 
 resuming it. Nothing per call is kept on ``self``, so one Denoiser may serve many pages.
 
 Arrays: pages are ``(H, W)`` greyscale, ``uint8`` (0..255), ``uint16`` (0..65535) or floating
-point in ``[0, 1]``; 1.0/255 is white paper. Only the input page, the output page and one tile's
-window live at once, so a 20000x20000 page needs two page-sized ``uint8`` buffers.
+point in ``[0, 1]``; 1.0/255 is white paper. Only the input page, the output page and one batch of
+tile windows live at once, so a 20000x20000 page needs two page-sized ``uint8`` buffers.
+
+The network runs in torch (any device) or, on the CPU, in ONNX Runtime (``backend="onnx"``, the
+optional ``docdenoise[onnx]`` extra; :mod:`docdenoise.onnx_backend`). ``tile_batch`` tiles go
+through one forward pass (windows padded to one shape with more page context, so the result is
+the same); on CUDA the tile size follows the free memory (:mod:`docdenoise.tilesize`).
 """
 
 from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Generator
-from dataclasses import dataclass
+from collections.abc import Callable, Generator, Sequence
+from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
 import numpy as np
 import torch
 
-from docdenoise.device import DeviceChoice, pick_device
-from docdenoise.errors import OutOfMemoryError
+from docdenoise.device import DeviceChoice, cpu_threads, pick_backend, pick_device
+from docdenoise.errors import DeviceError, OutOfMemoryError
 from docdenoise.model import DenoiseNet, receptive_field_radius
+from docdenoise.tilesize import activation_bytes_per_pixel, tile_for_memory
 from docdenoise.tiling import Tile, plan_tiles, read_window, split_tile, write_core
 from docdenoise.weights import DEFAULT_MODEL, load_weights
 
 log = logging.getLogger(__name__)
 
 DEFAULT_TILE_CPU = 1536  # least halo overhead; bench/throughput.py: 5.2 MP/s (1024: 5.16)
-DEFAULT_TILE_GPU = 2048
+DEFAULT_TILE_GPU = 2048  # Apple MPS, which cannot tell its free memory; CUDA sizes from it
+DEFAULT_TILE_BATCH_GPU = 4  # tiles per forward pass on a GPU; the CPU gains nothing (1)
 MIN_TILE = 64
 T = TypeVar("T")
+Forward = Callable[[np.ndarray], np.ndarray]  # (N, 1, H, W) float32 -> same, [0, 1]
 
 
 @dataclass(frozen=True)
@@ -77,7 +85,13 @@ def from_unit_float(values: np.ndarray, dtype: np.dtype[Any]) -> np.ndarray:
 
 
 class Denoiser:
-    """A loaded model on a device, ready to clean pages of any size."""
+    """A loaded model on a device, ready to clean pages of any size.
+
+    ``backend``: ``torch`` (default), ``onnx`` (ONNX Runtime, CPU) or ``auto`` (ONNX Runtime on
+    the CPU when installed, else torch). ``tile``: pixels per tile side; ``None`` picks one for
+    the device. ``tile_batch``: tiles per forward pass; ``None`` gives 1 on the CPU and
+    :data:`DEFAULT_TILE_BATCH_GPU` on a GPU. ``0`` for either means ``None``.
+    """
 
     def __init__(
         self,
@@ -86,37 +100,91 @@ class Denoiser:
         device: str = "auto",
         tile: int | None = None,
         half: bool | None = None,
+        backend: str = "torch",
+        tile_batch: int | None = None,
     ) -> None:
         if isinstance(model, DenoiseNet):
             net, self.card = model, dict[str, Any]()
         else:
             net, self.card = load_weights(model)
-        self.choice: DeviceChoice = pick_device(device, half=half)
+        self.choice: DeviceChoice = pick_backend(backend, pick_device(device, half=half))
+        gpu = self.choice.device.type != "cpu"
+        self.tile_batch = int(tile_batch) if tile_batch else (DEFAULT_TILE_BATCH_GPU if gpu else 1)
+        if self.tile_batch < 1:
+            raise ValueError(f"tile_batch must be at least 1, got {self.tile_batch}")
+        if tile and int(tile) < MIN_TILE:
+            raise ValueError(f"tile must be at least {MIN_TILE} pixels, got {tile}")
         net = net.to(self.choice.device, self.choice.dtype).eval()
         self.model = net.to(memory_format=torch.channels_last)  # type: ignore[call-overload]
         self.halo = receptive_field_radius(net.config)
         self.align = net.config.alignment
-        gpu = self.choice.device.type != "cpu"
-        self.tile = int(tile) if tile else (DEFAULT_TILE_GPU if gpu else DEFAULT_TILE_CPU)
-        if self.tile < MIN_TILE:
-            raise ValueError(f"tile must be at least {MIN_TILE} pixels, got {self.tile}")
+        onnx = self._onnx_forward(net, backend) if self.choice.backend == "onnx" else None
+        self._forward: Forward = onnx or self._torch_forward
+        self.tile = int(tile) if tile else self._default_tile()
 
     @property
     def model_name(self) -> str:
         return str(self.card.get("name", "custom model"))
+
+    def _onnx_forward(self, net: DenoiseNet, requested: str) -> Forward | None:
+        """An ONNX Runtime session for ``net``; under ``auto`` a failure falls back to torch."""
+        from docdenoise.onnx_backend import OnnxRunner
+
+        try:
+            return OnnxRunner(net, cpu_threads())
+        except Exception as exc:
+            why = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
+            if requested.strip().lower() != "auto":
+                raise DeviceError(
+                    None, f"ONNX Runtime cannot run the model: {why}", "use --backend torch"
+                ) from exc
+            log.warning("ONNX Runtime cannot run the model (%s); using torch", why)
+            reason = f"{self.choice.reason}; ONNX Runtime failed, torch used"
+            self.choice = replace(self.choice, backend="torch", reason=reason)
+            return None
+
+    def _default_tile(self) -> int:
+        """CUDA: from the free memory and the model's activations; else the measured default."""
+        if self.choice.device.type == "cuda":
+            free, _total = torch.cuda.mem_get_info(self.choice.device)
+            element_bytes = torch.finfo(self.choice.dtype).bits // 8
+            per_pixel = activation_bytes_per_pixel(self.model.config, element_bytes)
+            tile = tile_for_memory(
+                free, per_pixel, halo=self.halo, align=self.align, batch=self.tile_batch
+            )
+            log.info("tile %d px for %.1f GB of free CUDA memory", tile, free / 1e9)
+            return tile
+        return DEFAULT_TILE_GPU if self.choice.device.type != "cpu" else DEFAULT_TILE_CPU
+
+    def _torch_forward(self, batch: np.ndarray) -> np.ndarray:
+        x = torch.from_numpy(batch).to(self.choice.device, self.choice.dtype)
+        with torch.inference_mode():
+            y = self.model(x.contiguous(memory_format=torch.channels_last))
+        return y.float().cpu().numpy()
+
+    def run_windows(self, windows: Sequence[np.ndarray]) -> np.ndarray:
+        """Clean same-shape windows in one forward pass: ``n x (h, w)`` -> ``(n, h, w)`` float32.
+
+        Inputs are any page dtype; outputs are in [0, 1]. ``h`` and ``w`` must be multiples of
+        ``self.align``.
+        """
+        if len(windows) == 1:
+            return self._forward(to_unit_float(windows[0])[None, None])[:, 0]
+        batch = np.empty((len(windows), 1, *windows[0].shape), dtype=np.float32)
+        for index, window in enumerate(windows):
+            batch[index, 0] = to_unit_float(window)
+        return self._forward(batch)[:, 0]
 
     def run_window(self, window: np.ndarray) -> np.ndarray:
         """Clean one window: ``(h, w)`` any page dtype -> ``(h, w)`` float32 in [0, 1].
 
         ``h`` and ``w`` must be multiples of ``self.align``.
         """
-        x = torch.from_numpy(to_unit_float(window))[None, None]
-        x = x.to(self.choice.device, self.choice.dtype).contiguous(
-            memory_format=torch.channels_last
-        )
-        with torch.inference_mode():
-            y = self.model(x)
-        return y[0, 0].float().cpu().numpy()
+        return self.run_windows([window])[0]
+
+    def _release_memory(self) -> None:
+        if self.choice.device.type == "cuda":
+            torch.cuda.empty_cache()
 
     def _clean_tile(self, page: np.ndarray, out: np.ndarray, tile: Tile, size: int) -> str:
         """Clean one tile into ``out``; on out-of-memory, split it and retry. Returns a note."""
@@ -126,8 +194,7 @@ class Denoiser:
             if not _is_oom(exc):
                 raise
             smaller = size // 2
-            if self.choice.device.type == "cuda":
-                torch.cuda.empty_cache()
+            self._release_memory()
             if smaller < MIN_TILE:
                 raise OutOfMemoryError(None, f"out of memory even at tile {size}") from exc
             note = f"out of memory at tile {size}; retrying with tile {smaller}"
@@ -138,21 +205,54 @@ class Denoiser:
         write_core(out, tile, from_unit_float(result, out.dtype))
         return ""
 
+    def _clean_group(self, page: np.ndarray, out: np.ndarray, group: Sequence[Tile]) -> str:
+        """Clean tiles in one forward pass; on out-of-memory, halve the group. Returns a note.
+
+        Windows are padded to the group's largest shape by reading more of the page (reflected
+        past its edge) after each window: cores see the same pixels, so results do not change.
+        """
+        if len(group) == 1:
+            return self._clean_tile(page, out, group[0], self.tile)
+        height = max(t.window_shape[0] for t in group)
+        width = max(t.window_shape[1] for t in group)
+        padded = [replace(t, wy1=t.wy0 + height, wx1=t.wx0 + width) for t in group]
+        try:
+            results = self.run_windows([read_window(page, t) for t in padded])
+        except Exception as exc:
+            if not _is_oom(exc):
+                raise
+            self._release_memory()
+            half = len(group) // 2
+            note = f"out of memory with {len(group)} tiles at once; retrying {half} at a time"
+            log.warning(note)
+            inner = [self._clean_group(page, out, part) for part in (group[:half], group[half:])]
+            return "; ".join([note, *(n for n in inner if n)])
+        for tile, result in zip(padded, results, strict=True):
+            write_core(out, tile, from_unit_float(result, out.dtype))
+        return ""
+
     def iter_denoise(
         self, pixels: np.ndarray, *, dtype: type[np.generic] = np.uint8
     ) -> Generator[TileProgress, None, np.ndarray]:
         """Clean ``pixels`` (``(H, W)``, see module doc); yields per tile, returns the clean page.
 
-        The result is ``(H, W)`` ``dtype``: uint8 by default, or float32 in [0, 1].
+        The result is ``(H, W)`` ``dtype``: uint8 by default, or float32 in [0, 1]. With
+        ``tile_batch`` above 1 the yields of one batch come together after its pass.
         """
         if pixels.ndim != 2:
             raise ValueError(f"expected a (H, W) greyscale page, got shape {pixels.shape}")
         height, width = pixels.shape
         out = np.empty((height, width), dtype=dtype)
         tiles = plan_tiles(height, width, self.tile, self.halo, self.align)
-        for index, tile in enumerate(tiles, start=1):
-            note = self._clean_tile(pixels, out, tile, self.tile)
-            yield TileProgress(index, len(tiles), note)
+        batch, done = self.tile_batch, 0
+        while done < len(tiles):
+            group = tiles[done : done + batch]
+            note = self._clean_group(pixels, out, group)
+            if note:  # ran out of memory: fewer tiles at once for the rest of the page
+                batch = max(1, batch // 2)
+            for tile_note in [note] + [""] * (len(group) - 1):
+                done += 1
+                yield TileProgress(done, len(tiles), tile_note)
         return out
 
     def denoise(self, pixels: np.ndarray, *, dtype: type[np.generic] = np.uint8) -> np.ndarray:

@@ -14,6 +14,13 @@ REPO = Path(__file__).resolve().parent.parent
 SHARED_DATA = REPO.parent / "shared" / "data"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The ONNX Runtime backend caches exported models: keep the tests' out of ~/.cache (the
+    environment reaches the CLI subprocesses too)."""
+    os.environ["DOCDENOISE_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
+
+
 def _devices() -> list[str]:
     import torch
 

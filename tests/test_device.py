@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 import torch
 
-from docdenoise.device import cpu_threads, pick_device
+from docdenoise.device import cpu_threads, pick_backend, pick_device
 from docdenoise.errors import DeviceError
 
 
@@ -40,3 +42,30 @@ def test_cpu_threads_follow_the_environment(monkeypatch: pytest.MonkeyPatch) -> 
     assert cpu_threads() >= 1
     choice = pick_device("cpu")
     assert choice.name.startswith("CPU (") and choice.dtype == torch.float32
+
+
+def test_backend_auto_takes_onnx_runtime_on_the_cpu_only_when_installed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    cpu = pick_device("cpu")
+    monkeypatch.setattr("docdenoise.device.onnx_missing", lambda: [])
+    choice = pick_backend("auto", cpu)
+    assert choice.backend == "onnx" and "ONNX Runtime" in choice.describe()
+    assert pick_backend("torch", cpu).backend == "torch"
+    gpu = replace(cpu, device=torch.device("cuda"), name="Test GPU", half=True)
+    assert pick_backend("auto", gpu).backend == "torch"
+    monkeypatch.setattr("docdenoise.device.onnx_missing", lambda: ["onnxruntime"])
+    assert pick_backend("auto", cpu).backend == "torch"
+
+
+def test_backend_onnx_is_refused_where_it_cannot_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    cpu = pick_device("cpu")
+    monkeypatch.setattr("docdenoise.device.onnx_missing", lambda: ["onnxruntime"])
+    with pytest.raises(DeviceError, match=r"needs onnxruntime.*docdenoise\[onnx\]"):
+        pick_backend("onnx", cpu)
+    monkeypatch.setattr("docdenoise.device.onnx_missing", lambda: [])
+    gpu = replace(cpu, device=torch.device("cuda"), name="Test GPU", half=True)
+    with pytest.raises(DeviceError, match="CPU only"):
+        pick_backend("onnx", gpu)
+    with pytest.raises(DeviceError, match="unknown backend"):
+        pick_backend("tensorrt", cpu)

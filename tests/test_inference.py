@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Generator, Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
 import torch
 
 from docdenoise.errors import OutOfMemoryError
-from docdenoise.inference import Denoiser, TileProgress
+from docdenoise.inference import DEFAULT_TILE_BATCH_GPU, Denoiser, TileProgress
 
 
 @pytest.fixture(scope="module")
@@ -112,3 +114,80 @@ def test_out_of_memory_at_the_smallest_tile_says_what_to_do(
 def test_tile_must_be_at_least_64(random_model_path: Path) -> None:
     with pytest.raises(ValueError, match="at least 64"):
         Denoiser(random_model_path, device="cpu", tile=32)
+
+
+@pytest.mark.parametrize("tile_batch", [2, 3, 4])
+def test_batched_tiles_equal_one_at_a_time(
+    random_model_path: Path, page: np.ndarray, device: str, tile_batch: int
+) -> None:
+    """Tiles of different window shapes (short last row and column) share forward passes."""
+    one = Denoiser(random_model_path, device=device, tile=96, tile_batch=1)
+    many = Denoiser(random_model_path, device=device, tile=96, tile_batch=tile_batch)
+    default = Denoiser(random_model_path, device=device, tile=96).tile_batch
+    assert default == (1 if device == "cpu" else DEFAULT_TILE_BATCH_GPU)
+    expected = one.denoise(page, dtype=np.float32)
+    events = list(_events(many.iter_denoise(page, dtype=np.float32)))
+    got = events.pop()
+    assert [e.done for e in events] == list(range(1, 13))  # 4 x 3 tiles, one event each
+    tolerance = 1e-5 if device == "cpu" else 1 / 255  # fp16 on a GPU, as in test_tiling.py
+    assert float(np.abs(got - expected).max()) <= tolerance
+
+
+def _events(gen: Generator[TileProgress, None, np.ndarray]) -> Iterator[Any]:
+    """The generator's events, then its return value."""
+    while True:
+        try:
+            yield next(gen)
+        except StopIteration as stop:
+            yield stop.value
+            return
+
+
+def test_out_of_memory_with_a_batch_halves_it_for_the_rest_of_the_page(
+    random_model_path: Path, page: np.ndarray, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A simulated OOM for more than one window per pass: 4 -> 2 -> 1, same result."""
+    den = Denoiser(random_model_path, device="cpu", tile=96, tile_batch=4)
+    expected = den.denoise(page, dtype=np.float32)
+    real = den.run_windows
+    sizes: list[int] = []
+
+    def one_only(windows: Sequence[np.ndarray]) -> np.ndarray:
+        sizes.append(len(windows))
+        if len(windows) > 1:
+            raise torch.OutOfMemoryError("CUDA out of memory. Tried to allocate 2.00 GiB")
+        return real(windows)
+
+    monkeypatch.setattr(den, "run_windows", one_only)
+    events = list(_events(den.iter_denoise(page, dtype=np.float32)))
+    got = events.pop()
+    assert events[0].note.startswith("out of memory with 4 tiles at once; retrying 2 at a time")
+    assert "out of memory with 2 tiles at once; retrying 1 at a time" in events[0].note
+    assert sizes[:7] == [4, 2, 1, 1, 2, 1, 1]  # the first batch, halved twice
+    assert sizes[7] == 2 and sizes[-1] == 1  # the next batch starts at 2, later ones at 1
+    assert float(np.abs(got - expected).max()) <= 1e-5
+
+
+def test_tile_batch_must_be_positive(random_model_path: Path) -> None:
+    with pytest.raises(ValueError, match="tile_batch"):
+        Denoiser(random_model_path, device="cpu", tile_batch=-1)
+
+
+def test_onnx_runtime_failing_under_auto_falls_back_to_torch(
+    random_model_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """``auto`` must still clean the page when the export or the runtime fails; ``onnx`` says so."""
+    from docdenoise import onnx_backend
+    from docdenoise.errors import DeviceError
+
+    def broken(*_args: object) -> None:
+        raise RuntimeError("export failed")
+
+    monkeypatch.setattr("docdenoise.device.onnx_missing", lambda: [])
+    monkeypatch.setattr(onnx_backend, "OnnxRunner", broken)
+    den = Denoiser(random_model_path, device="cpu", backend="auto")
+    assert den.choice.backend == "torch" and "ONNX Runtime failed" in den.choice.reason
+    assert "using torch" in caplog.text
+    assert den.denoise(np.full((40, 30), 90, np.uint8)).shape == (40, 30)
+    with pytest.raises(DeviceError, match=r"export failed.*--backend torch"):
+        Denoiser(random_model_path, device="cpu", backend="onnx")
