@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/run_all.py [--skip NAME,...]
 
-Takes about 15 minutes on a quiet 2-core machine. Run it on a quiet machine: the figures are
+Takes about 30 minutes on a quiet 2-core machine. Run it on a quiet machine: the figures are
 speed medians and the machine's other load shows in them.
 """
 
@@ -19,6 +19,8 @@ BENCHES = {
     "memory": ["memory.py"],
     "gui-stall": ["gui_stall.py", "--runs", "5"],
     "quality": ["quality.py"],
+    "endtoend": ["endtoend.py"],  # about 12 minutes more (the first time 4 more to draw pages)
+    "cluster": ["cluster.py"],  # a few minutes: local engine against Ray with 1 and 2 workers
 }
 
 

@@ -1,4 +1,5 @@
-"""The command line: ``docdenoise clean INPUT... -o OUTDIR``. A thin shell over :mod:`batch`.
+"""The command line: ``docdenoise clean INPUT... -o OUTDIR``. A thin shell over :mod:`batch`
+(or :mod:`cluster`, with ``--engine ray``: the same events and report, from Ray workers).
 
 Exit codes: 0 every file was cleaned (or skipped because its output exists), 1 some failed,
 2 usage error, 130 interrupted. ``docdenoise --version`` answers without importing torch: the
@@ -11,7 +12,7 @@ import argparse
 import logging
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Generator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -19,7 +20,7 @@ from docdenoise import __version__
 from docdenoise.errors import EXIT_INTERRUPTED, EXIT_USAGE, DocDenoiseError
 
 if TYPE_CHECKING:
-    from docdenoise.batch import BatchEvent, BatchOptions
+    from docdenoise.batch import BatchEvent, BatchOptions, BatchReport, FileResult, Job
 
 FORMATS = ("png", "tiff", "jpeg", "pdf", "bmp", "webp")
 
@@ -37,6 +38,12 @@ def build_parser() -> argparse.ArgumentParser:
     clean.add_argument("-o", "--output", required=True, type=Path, metavar="OUTDIR")
     clean.add_argument("--overwrite", action="store_true", help="replace existing outputs")
     clean.add_argument("--device", default="auto", help="auto (default), cpu, cuda[:N] or mps")
+    clean.add_argument(
+        "--backend",
+        choices=("auto", "torch", "onnx"),
+        default="auto",
+        help="auto (default: ONNX Runtime on the CPU when installed, else torch), torch or onnx",
+    )
     clean.add_argument("--tile", type=int, default=None, help="tile size in pixels")
     clean.add_argument("--format", choices=FORMATS, default=None, help="output format")
     clean.add_argument("--model", default="fast", help="fast (default), quality, or a file")
@@ -53,6 +60,13 @@ def build_parser() -> argparse.ArgumentParser:
     clean.add_argument("--strength", type=float, default=1.0, help="0.0 (original) to 1.0")
     clean.add_argument("--max-pixels", type=int, default=None, help="per-page pixel limit")
     clean.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    ray = clean.add_argument_group(
+        "Ray engine (pip install 'docdenoise[cluster]'; docs/cluster.md)"
+    )
+    ray.add_argument("--engine", choices=("local", "ray"), default="local", help="default local")
+    ray.add_argument("--address", default=None, metavar="ADDR", help="Ray cluster to join")
+    ray.add_argument("--workers", type=int, default=None, help="default one per CPU or GPU")
+    ray.add_argument("--cpus-per-worker", type=int, default=None, metavar="N", help="default 1")
     return parser
 
 
@@ -115,11 +129,51 @@ def _options(args: argparse.Namespace) -> BatchOptions:
     )
 
 
-def run_clean(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    """Plan, clean, report; returns the exit code."""
-    from docdenoise.batch import FileFinished, iter_batch, plan_batch, write_report
+def _check_engine(args: argparse.Namespace) -> None:
+    """Ray flags only with ``--engine ray``, and Ray installed for it (imported only then)."""
+    from docdenoise.errors import UsageError
+
+    if args.engine == "ray":
+        try:
+            from docdenoise.cluster import import_ray
+        except ImportError:  # a build without it (the desktop bundle leaves it out)
+            reason = "this build has no Ray engine"
+            raise UsageError(None, reason, "pip install 'docdenoise[cluster]'") from None
+        import_ray()
+    elif args.address or args.workers or args.cpus_per_worker:
+        raise UsageError(None, "--address, --workers and --cpus-per-worker need --engine ray")
+
+
+def _engine_events(
+    args: argparse.Namespace, jobs: list[Job], options: BatchOptions, problems: list[FileResult]
+) -> Generator[BatchEvent, None, BatchReport]:
+    """The batch's events from this process (local engine) or from Ray workers (ray engine)."""
+    if args.engine == "ray":
+        from docdenoise.cluster import RaySpec, iter_ray_batch
+
+        spec = RaySpec(
+            args.model,
+            args.device,
+            args.tile,
+            args.backend,
+            args.address,
+            args.workers,
+            args.cpus_per_worker or 1,
+        )
+        return iter_ray_batch(jobs, options, problems, spec)
+    from docdenoise.batch import iter_batch
     from docdenoise.inference import Denoiser
 
+    denoiser = Denoiser(args.model, device=args.device, tile=args.tile, backend=args.backend)
+    logging.getLogger(__name__).info("device: %s", denoiser.choice.describe())
+    return iter_batch(jobs, denoiser, options, problems)
+
+
+def run_clean(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Plan, clean, report; returns the exit code."""
+    from docdenoise.batch import FileFinished, plan_batch, write_report
+
+    _check_engine(args)
     options = _options(args)
     jobs, problems = plan_batch(args.inputs, args.output, options)
     for problem in problems:
@@ -127,10 +181,8 @@ def run_clean(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if not jobs and not problems:
         err.write("error: no images found in the inputs; supported: PNG JPEG TIFF BMP WebP PDF\n")
         return EXIT_USAGE
-    denoiser = Denoiser(args.model, device=args.device, tile=args.tile)
-    logging.getLogger(__name__).info("device: %s", denoiser.choice.describe())
     bar = ProgressBar(err, len(jobs)) if err.isatty() and not args.quiet else None
-    gen = iter_batch(jobs, denoiser, options, problems)
+    gen = _engine_events(args, jobs, options, problems)
     while True:
         try:
             event = next(gen)
@@ -147,7 +199,7 @@ def run_clean(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         bar.close()
     if args.report is not None:
         write_report(report, args.report)
-    out.write(f"{report.summary()} ({denoiser.choice.name})\n")
+    out.write(f"{report.summary()} ({report.device})\n")
     if report.failures:
         err.write(f"{len(report.failures)} file(s) failed:\n")
         for failure in report.failures:

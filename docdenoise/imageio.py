@@ -11,6 +11,7 @@ by :mod:`docdenoise.rasterio` (Pillow); PDF pages are rendered and written by
 from __future__ import annotations
 
 import errno
+import glob
 import os
 import secrets
 from collections.abc import Callable, Iterator, Sequence
@@ -271,7 +272,7 @@ def atomic_write(
     replaced, even one that another process creates while we write: OutputExistsError.
     """
     path = Path(path)
-    tmp = path.with_name(f".{path.name}.tmp-{secrets.token_hex(4)}")
+    tmp = path.with_name(f"{_temp_prefix(path)}{secrets.token_hex(4)}")
     try:
         write(tmp)
         _fsync(tmp)
@@ -282,6 +283,27 @@ def atomic_write(
         if isinstance(exc, DocDenoiseError) or not isinstance(exc, Exception):
             raise
         raise OutputWriteError(path, _write_failure(exc)) from exc
+
+
+def _temp_prefix(path: Path) -> str:
+    return f".{path.name}.tmp-"
+
+
+def remove_stale_temps(path: str | os.PathLike[str]) -> int:
+    """Remove what a killed writer of ``path`` left: its hidden temporary files (never ``path``).
+
+    :func:`atomic_write` removes its temporary file on every error it sees, but a process killed
+    mid-write (a Ray worker, say) sees none. Call this only when no other writer of ``path`` is
+    running. Returns how many files went.
+    """
+    path = Path(path)
+    removed = 0
+    with suppress(OSError):
+        for stale in path.parent.glob(f"{glob.escape(_temp_prefix(path))}*"):
+            with suppress(OSError):
+                stale.unlink()
+                removed += 1
+    return removed
 
 
 def _publish(tmp: Path, path: Path, replace: bool) -> None:

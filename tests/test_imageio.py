@@ -9,6 +9,8 @@ import errno
 import hashlib
 import os
 import struct
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -593,3 +595,32 @@ def test_save_document_failing_midway_leaves_no_file(
 def test_save_into_a_missing_folder(tmp_path: Path, page: Page) -> None:
     with pytest.raises(OutputWriteError, match="does not exist"):
         imageio.save_document([page], tmp_path / "no such folder" / "out.png")
+
+
+def test_stale_temps_of_a_killed_writer_are_removed(tmp_path: Path) -> None:
+    """A writer process killed mid-write leaves its hidden temporary file (no handler runs);
+    remove_stale_temps removes exactly that, not the output or its neighbours."""
+    target = tmp_path / "page.png"
+    neighbour = tmp_path / ".page.png.txt"
+    neighbour.write_text("not ours", encoding="utf-8")
+    writer = (
+        "import sys, time\n"
+        "from docdenoise import imageio\n"
+        "def half(tmp):\n"
+        "    tmp.write_bytes(b'half a page')\n"
+        "    print('writing', flush=True)\n"
+        "    time.sleep(60)\n"
+        f"imageio.atomic_write({str(target)!r}, half)\n"
+    )
+    with subprocess.Popen(
+        [sys.executable, "-c", writer], stdout=subprocess.PIPE, text=True
+    ) as proc:
+        try:
+            assert proc.stdout is not None and proc.stdout.readline().strip() == "writing"
+        finally:
+            proc.kill()
+    leftovers = [p for p in tmp_path.iterdir() if p.name.startswith(".page.png.tmp-")]
+    assert len(leftovers) == 1 and not target.exists()
+    assert imageio.remove_stale_temps(target) == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".page.png.txt"]
+    assert imageio.remove_stale_temps(tmp_path / "missing" / "x.png") == 0
