@@ -235,3 +235,49 @@ def test_warm_start_grows_a_model_that_computes_the_same(tmp_path: Path) -> None
     with torch.no_grad():
         assert torch.equal(source(x), grown(x))
     assert grown.dec1a.weight.shape[1] == source.dec1a.weight.shape[1] + 4
+
+
+def test_mean_state_is_the_element_wise_mean() -> None:
+    from docdenoise.training.average import mean_state
+
+    a = {"w": torch.tensor([1.0, 2.0]), "b": torch.tensor([0.0])}
+    b = {"w": torch.tensor([3.0, 6.0]), "b": torch.tensor([1.0])}
+    mean = mean_state([a, b])
+    assert torch.equal(mean["w"], torch.tensor([2.0, 4.0])) and torch.equal(
+        mean["b"], torch.tensor([0.5])
+    )
+    with pytest.raises(ValueError):
+        mean_state([a, {"w": a["w"]}])
+
+
+def test_kept_checkpoints_average_and_export(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """[run] keep_from keeps each checkpoint's weights; training.average writes their mean,
+    scored on the run's validation set, and export --checkpoint averaged.pt ships it."""
+    from docdenoise.training.average import AVERAGED, kept_steps
+    from docdenoise.training.cli import average_main
+
+    monkeypatch.setattr(data_mod, "generate_pair", fake_pair)
+    text = SMOKE.read_text().replace("workers = 1", "workers = 0")
+    text = text.replace("steps = 6", "steps = 9").replace("[run]\n", "[run]\nkeep_from = 3\n")
+    config = tmp_path / "keep.toml"
+    config.write_text(text, encoding="utf-8")
+    run = tmp_path / "run"
+    assert main(["--config", str(config), "--out", str(run), "--no-export"]) == 0
+    kept = kept_steps(run)
+    assert list(kept) == [3, 6, 9]
+    assert average_main(["--run", str(run), "--from-step", "20"]) != 0  # nothing to average
+    assert average_main(["--run", str(run), "--from-step", "6"]) == 0
+    averaged = load_checkpoint(run / AVERAGED)
+    assert averaged["averaged_steps"] == [6, 9] and math.isfinite(averaged["metrics"]["rmse"])
+    six, nine = (load_checkpoint(kept[s])["model"] for s in (6, 9))
+    for key, value in averaged["model"].items():
+        torch.testing.assert_close(value, (six[key] + nine[key]) / 2)
+    assert "docdenoise.training.average" in averaged["commands"][-1]
+    weights = tmp_path / "averaged.safetensors"
+    assert export_main(["--run", str(run), "--out", str(weights), "--checkpoint", AVERAGED]) == 0
+    model, card = load_weights(weights)
+    assert card["averaged_steps"] == [6, 9] and card["steps"] == 9
+    for key, value in model.state_dict().items():
+        assert torch.equal(value, averaged["model"][key]), key

@@ -146,17 +146,17 @@ def _train(args: argparse.Namespace, command: str, tty: bool) -> int:
     return EXIT_OK
 
 
-def _export_only(run_dir: Path | None, target: Path | None) -> int:
-    from docdenoise.training.checkpoint import BEST, load_checkpoint
+def _export_only(run_dir: Path | None, target: Path | None, checkpoint: str = "best.pt") -> int:
+    from docdenoise.training.checkpoint import load_checkpoint
     from docdenoise.training.export import export_run
 
     if run_dir is None:
         raise UsageError(None, "--export-only needs the run directory", "pass --out runs/NAME")
     if target is None:
-        target = Path(load_checkpoint(run_dir / BEST)["config"]["export"]["path"])
-    card = export_run(run_dir, target)
+        target = Path(load_checkpoint(run_dir / checkpoint)["config"]["export"]["path"])
+    card = export_run(run_dir, target, checkpoint)
     metrics = card["metrics"]
-    print(f"exported {run_dir / BEST} (step {card['steps']}, RMSE {metrics['val_rmse']:.5f}, "
+    print(f"exported {run_dir / checkpoint} (step {card['steps']}, RMSE {metrics['val_rmse']:.5f}, "
           f"PSNR {metrics['val_psnr_db']:.2f} dB) to {target}")  # fmt: skip
     return EXIT_OK
 
@@ -194,9 +194,35 @@ def export_main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m docdenoise.training.export")
     p.add_argument("--run", type=Path, required=True, help="run directory holding best.pt")
     p.add_argument("--out", type=Path, help="weights file (default: the config's export.path)")
+    p.add_argument("--checkpoint", default="best.pt", help="best.pt, or averaged.pt")
     args = p.parse_args(argv)
     _setup_logging(False)
-    return _run(lambda: _export_only(args.run, args.out))
+    return _run(lambda: _export_only(args.run, args.out, args.checkpoint))
+
+
+def average_main(argv: list[str] | None = None) -> int:
+    """``python -m docdenoise.training.average --run runs/NAME --from-step N``."""
+    from docdenoise.training.average import AVERAGED, average_run
+
+    p = argparse.ArgumentParser(prog="python -m docdenoise.training.average")
+    p.add_argument("--run", type=Path, required=True, help="run directory holding kept/")
+    p.add_argument("--from-step", type=int, required=True, help="first kept step to average")
+    args = p.parse_args(argv)
+    _setup_logging(False)
+    words = ["python", "-m", "docdenoise.training.average", *(argv or sys.argv[1:])]
+
+    def work() -> int:
+        result = average_run(args.run, args.from_step, shlex.join(words))
+        steps, rmse = result["averaged_steps"], result["metrics"]["rmse"]
+        print(f"wrote {args.run / AVERAGED}: {len(steps)} checkpoints, "
+              f"steps {steps[0]}..{steps[-1]}, val RMSE {rmse:.5f}")  # fmt: skip
+        return EXIT_OK
+
+    return _run(work)
+
+
+def average_entry() -> None:
+    raise SystemExit(average_main())
 
 
 def export_entry() -> None:

@@ -101,6 +101,7 @@ class RunConfig:
     checkpoint_every: int = 500
     log_every: int = 50
     init_from: str = ""  # warm start: a .safetensors model whose weights seed this one
+    keep_from: int = 0  # from this step on, keep each checkpoint's weights (training.average)
 
 
 @dataclass(frozen=True)

@@ -73,6 +73,7 @@ def build_card(
         "steps": int(best["step"]),
         "run_steps": run_steps,
         "hardware": best["hardware"],
+        **({"averaged_steps": list(best["averaged_steps"])} if "averaged_steps" in best else {}),
         "trained_at": trained_at,
         "exported_at": _utc(),
         "torch_version": torch.__version__,
@@ -80,19 +81,20 @@ def build_card(
     }
 
 
-def export_run(run_dir: Path, out: Path) -> dict[str, Any]:
-    """Write ``out`` (.safetensors) and its card from ``run_dir/best.pt``; returns the card."""
+def export_run(run_dir: Path, out: Path, checkpoint: str = BEST) -> dict[str, Any]:
+    """Write ``out`` (.safetensors) and its card from ``run_dir/best.pt`` (or ``checkpoint``,
+    e.g. ``averaged.pt`` from :mod:`docdenoise.training.average`); returns the card."""
     run_dir, out = Path(run_dir), Path(out)
-    best = load_checkpoint(run_dir / BEST)
+    best = load_checkpoint(run_dir / checkpoint)
     model = DenoiseNet(ModelConfig.from_dict(best["config"]["model"]))
     model.load_state_dict(best["model"], strict=True)
     run_steps = None
     if (run_dir / LAST).is_file():
         run_steps = int(load_checkpoint(run_dir / LAST)["step"])
-    trained_at = _utc((run_dir / BEST).stat().st_mtime)
+    trained_at = _utc((run_dir / checkpoint).stat().st_mtime)
     card = build_card(best, model.eval(), run_steps=run_steps, trained_at=trained_at)
     written = save_weights(model, out, card)
-    log.info("exported %s (step %d) to %s", run_dir / BEST, card["steps"], out)
+    log.info("exported %s (step %d) to %s", run_dir / checkpoint, card["steps"], out)
     return written
 
 

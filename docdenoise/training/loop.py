@@ -28,6 +28,7 @@ import torch
 from docdenoise.device import DeviceChoice, cpu_threads, pick_device
 from docdenoise.errors import UsageError
 from docdenoise.model import DenoiseNet
+from docdenoise.training.average import KEPT, kept_name
 from docdenoise.training.checkpoint import (
     BEST,
     LAST,
@@ -336,6 +337,9 @@ def _steps(
         if end or state.step % config.run.checkpoint_every == 0:
             state.next_seed = stream.next_seed
             save_atomic(_checkpoint(state, config, hw), run_dir / LAST)
+            if 0 < config.run.keep_from <= state.step:  # for weight averaging
+                kept = {"model": state.model.state_dict(), "step": state.step}
+                save_atomic(kept, run_dir / KEPT / kept_name(state.step))
     if state.best_metrics is None:  # resumed past the end without a validation
         metrics, is_best = _validate(state, config, run_dir, val, hw)
         yield TrainProgress("validation", state.step, total, metrics=metrics, best=is_best)
