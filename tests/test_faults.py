@@ -31,6 +31,7 @@ from pathlib import Path
 import numpy as np
 import pypdfium2 as pdfium
 import pytest
+from pages import ink
 from PIL import Image, TiffImagePlugin
 
 from docdenoise import imageio
@@ -63,13 +64,6 @@ def denoiser(random_model_path: Path) -> Iterator[Denoiser]:
         patch.setenv("DOCDENOISE_THREADS", "1")
         yield Denoiser(random_model_path, device="cpu", tile=64)
     torch.set_num_threads(threads)
-
-
-def ink(seed: int, height: int = 96, width: int = 80) -> np.ndarray:
-    rng = np.random.default_rng(seed)
-    pixels = np.full((height, width), 225, dtype=np.uint8)
-    pixels[20:40, 8:-8] = rng.integers(0, 70, (20, width - 16), dtype=np.uint8)
-    return pixels
 
 
 @pytest.fixture

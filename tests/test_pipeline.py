@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from pages import ink
 
 from docdenoise import imageio, pipeline
 from docdenoise.batch import (
@@ -43,13 +44,6 @@ GATE_SECONDS = 20.0  # a gate that is not opened by then means the work did not 
 def denoiser(random_model_path: Path) -> Denoiser:
     """Random weights on the CPU, 64-pixel tiles: a 96 x 80 page is several tiles."""
     return Denoiser(random_model_path, device="cpu", tile=64)
-
-
-def ink(seed: int, height: int = 96, width: int = 80) -> np.ndarray:
-    rng = np.random.default_rng(seed)
-    pixels = np.full((height, width), 225, dtype=np.uint8)
-    pixels[20:40, 8:-8] = rng.integers(0, 70, (20, width - 16), dtype=np.uint8)
-    return pixels
 
 
 @pytest.fixture
