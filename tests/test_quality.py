@@ -14,6 +14,7 @@ import pytest
 
 from docdenoise.assets import assets_dir
 from docdenoise.inference import Denoiser
+from docdenoise.synth import MODERATE_STAINS, moderate_damage
 from docdenoise.weights import resolve_model
 
 WEIGHTS = resolve_model("fast")
@@ -51,27 +52,6 @@ def shipped() -> Denoiser:
     return Denoiser(WEIGHTS, device="cpu")
 
 
-def moderate_damage(clean: np.ndarray, rng: np.random.Generator, stain: str) -> np.ndarray:
-    """Realistic, moderate damage that leaves every mark physically on the page.
-
-    Yellowed paper (paper 0.78..0.92, ink contrast 0.8..0.95: the ink stays clearly darker than
-    the paper), one stain of medium strength (coffee 0.15..0.3, tea 0.1..0.25, water tide lines
-    0.1..0.2), uneven light (0.1..0.3) and scanner noise (sigma 0.01..0.025). Left out on
-    purpose: blur, faded ink, ink bleed and JPEG, which can remove a full stop from the scan
-    itself so that no cleaner could bring it back.
-    """
-    from docdenoise.synth import DEGRADATIONS as D
-
-    page = D["paper_tone"](
-        clean, rng, paper=rng.uniform(0.78, 0.92), contrast=rng.uniform(0.8, 0.95)
-    )
-    strength = {"coffee_stain": (0.15, 0.3), "tea_stain": (0.1, 0.25), "water_stain": (0.1, 0.2)}
-    page = D[stain](page, rng, strength=rng.uniform(*strength[stain]))
-    page = D["uneven_lighting"](page, rng, strength=rng.uniform(0.1, 0.3))
-    page = D["sensor_noise"](page, rng, sigma=rng.uniform(0.01, 0.025))
-    return (np.clip(page, 0.0, 1.0) * 255.0 + 0.5).astype(np.uint8)
-
-
 @dataclass
 class InkCount:
     label: str
@@ -97,13 +77,12 @@ def test_nothing_small_is_erased(shipped: Denoiser) -> None:
     from docdenoise.synth import render_clean
 
     counts = []
-    stains = ("coffee_stain", "tea_stain", "water_stain")
     for index, (layout, dpi) in enumerate(SMALL_MARK_PAGES):
         page_seq, noise_seq = np.random.SeedSequence(SMALL_MARK_SEED + index).spawn(2)
         page = render_clean(
             np.random.default_rng(page_seq), PAGE_SIZE, PAGE_SIZE, layout=layout, dpi=dpi
         )
-        stain = stains[index % len(stains)]
+        stain = MODERATE_STAINS[index % len(MODERATE_STAINS)]
         noisy = moderate_damage(page.pixels, np.random.default_rng(noise_seq), stain)
         cleaned = shipped.denoise(noisy, dtype=np.float32)
         label = f"{layout} {dpi} dpi {stain}"

@@ -7,11 +7,18 @@ No torch and no Qt here: the generator is numpy and Pillow only, seeded and repr
 from docdenoise.synth.config import SynthConfig
 from docdenoise.synth.degrade import DEGRADATIONS, UnknownDegradationError, degrade
 from docdenoise.synth.fonts import FontsNotFoundError
-from docdenoise.synth.pairs import Pair, make_pair, make_pair_with_page
+from docdenoise.synth.pairs import (
+    MODERATE_STAINS,
+    Pair,
+    make_pair,
+    make_pair_with_page,
+    moderate_damage,
+)
 from docdenoise.synth.render import CleanPage, render_clean
 
 __all__ = [
     "DEGRADATIONS",
+    "MODERATE_STAINS",
     "CleanPage",
     "FontsNotFoundError",
     "Pair",
@@ -20,5 +27,6 @@ __all__ = [
     "degrade",
     "make_pair",
     "make_pair_with_page",
+    "moderate_damage",
     "render_clean",
 ]
