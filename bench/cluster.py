@@ -115,8 +115,8 @@ def main() -> int:
             "|---|---|---|---|",
             *rows,
             "",
-            f"{os.cpu_count()} logical CPUs; the local engine uses all its cores through torch "
-            "threads, the Ray workers through processes.",
+            f"{os.cpu_count()} logical CPUs; the local engine uses all its cores through the "
+            "backend's threads, the Ray workers through processes.",
         ]
     )
     write_section("cluster", body)

@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import matmul_gflops, median, write_section
+from common import matmul_gflops, median, timed, write_section
 
 A4 = (3508, 2480)  # 300 dpi, rows x columns
 
@@ -60,6 +60,27 @@ def alternate(fns: dict[str, Callable[[], object]], runs: int) -> dict[str, list
             fn()
             times[name].append(time.perf_counter() - start)
     return times
+
+
+def gpu_lines(page: np.ndarray, model: str, runs: int) -> str:
+    """GPU figures (half precision, tile size from free memory, batched tiles), or why none."""
+    import torch
+
+    if not torch.cuda.is_available():
+        return "GPU: none on this machine, so no GPU figure here (the CUDA path is unit-tested)."
+    from docdenoise.inference import Denoiser
+
+    rows = []
+    for batch in (1, 4, 8):
+        den = Denoiser(model, device="cuda", half=True, tile_batch=batch)
+        secs = median(timed(lambda d=den: d.denoise(page), runs))
+        rows.append(
+            f"| fp16, tile {den.tile}, {batch} tiles per pass | {page.size / 1e6 / secs:.0f} |"
+        )
+    name = torch.cuda.get_device_name(0)
+    return "\n".join(
+        [f"GPU ({name}), median of {runs}:", "", "| path | MP/s |", "|---|---|", *rows]
+    )
 
 
 def main() -> int:
@@ -119,6 +140,7 @@ def main() -> int:
             f"({best * 1e6 * fpp / 1e9 / gflops:.0%} of matmul, before halo overhead).",
         ]
     )
+    body += "\n\n" + gpu_lines(page, args.model, args.runs)
     if args.no_write:
         print(body)
     else:
