@@ -1,0 +1,83 @@
+"""Compare candidate weights on the measures a validation RMSE does not show. Prints a table.
+
+    .venv/bin/python bench/candidates.py fast runs/NAME/export.safetensors [more.safetensors]
+
+For each weights file: the share of small-mark ink kept (the pages of
+``tests/test_quality.py::test_nothing_small_is_erased``), of Korean stroke ink kept (the pages
+of ``bench/korean.py``), the RMSE on the bundled sample scan, and on the real DIBCO pages (when
+``../shared/data`` is there) the mean RMSE and the F-measure after Otsu. Used to decide whether
+a training run's weights replace the shipped ones; the real pages judge, they never train or
+pick checkpoints.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import numpy as np
+
+HERE = Path(__file__).resolve().parent
+sys.path[:0] = [str(HERE), str(HERE.parent / "tests")]
+import test_quality as tq  # noqa: E402 (the small-mark pages: the figures are the test's own)
+from baselines import f_measure, otsu_threshold, rmse, text_mask  # noqa: E402
+from korean import ink_kept, korean_pages  # noqa: E402
+from quality import DIBCO, dibco_pages  # noqa: E402
+
+
+def measure(weights: str) -> dict[str, float]:
+    from docdenoise.imageio import load_document
+    from docdenoise.inference import Denoiser
+    from docdenoise.synth import MODERATE_STAINS, moderate_damage, render_clean
+
+    den = Denoiser(weights, device="cpu", backend="torch")
+    counted = kept = 0
+    for index, (layout, dpi) in enumerate(tq.SMALL_MARK_PAGES):
+        page_seq, noise_seq = np.random.SeedSequence(tq.SMALL_MARK_SEED + index).spawn(2)
+        page = render_clean(
+            np.random.default_rng(page_seq), tq.PAGE_SIZE, tq.PAGE_SIZE, layout=layout, dpi=dpi
+        )
+        stain = MODERATE_STAINS[index % len(MODERATE_STAINS)]
+        noisy = moderate_damage(page.pixels, np.random.default_rng(noise_seq), stain)
+        count = tq.count_small_ink(
+            "", page.pixels, page.small_ink, den.denoise(noisy, dtype=np.float32)
+        )
+        counted, kept = counted + count.counted, kept + count.kept
+    out = {"small-mark ink kept": kept / counted}
+    counted = kept = 0
+    for kpage in korean_pages():
+        n, k = ink_kept(kpage.clean, den.denoise(kpage.noisy, dtype=np.float32))
+        counted, kept = counted + n, kept + k
+    out["Korean stroke ink kept"] = kept / counted
+    assets = HERE.parent / "assets"
+    scan = load_document(assets / "sample-scan.png").pages[0].pixels
+    clean = load_document(assets / "sample-clean.png").pages[0].pixels.astype(np.float32) / 255
+    out["sample RMSE"] = rmse(den.denoise(scan, dtype=np.float32), clean)
+    if (DIBCO / "noisy").is_dir():
+        scores = []
+        for _, noisy, truth in dibco_pages(None):
+            cleaned = den.denoise(noisy, dtype=np.float32)
+            found = text_mask(cleaned, otsu_threshold(cleaned))
+            scores.append((rmse(cleaned, truth), f_measure(found, truth < 0.5)))
+        out["DIBCO RMSE"] = float(np.mean([s[0] for s in scores]))
+        out["DIBCO F (Otsu)"] = float(np.mean([s[1] for s in scores]))
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("weights", nargs="+", help=".safetensors files (or fast)")
+    args = parser.parse_args(argv)
+    results = {w: measure(w) for w in args.weights}
+    names = list(next(iter(results.values())))
+    print("| weights | " + " | ".join(names) + " |")
+    print("|---|" + "---:|" * len(names))
+    for weights, values in results.items():
+        cells = [f"{v:.2%}" if "kept" in k else f"{v:.4f}" for k, v in values.items()]
+        print(f"| {weights} | " + " | ".join(cells) + " |")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
