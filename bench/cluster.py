@@ -17,15 +17,15 @@ import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Generator
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import median, write_section
 from throughput import a4_page
 
 from docdenoise.batch import BatchOptions, BatchReport, Job, iter_batch, plan_batch
+from docdenoise.inference import drain
 
 
 def make_pages(folder: Path, count: int, size: tuple[int, int]) -> None:
@@ -35,14 +35,6 @@ def make_pages(folder: Path, count: int, size: tuple[int, int]) -> None:
     for i in range(count):
         y, x = (i * 37) % (whole.shape[0] - size[0] + 1), (i * 53) % (whole.shape[1] - size[1] + 1)
         Image.fromarray(whole[y : y + size[0], x : x + size[1]]).save(folder / f"page{i:03d}.png")
-
-
-def drive(gen: Generator[Any, None, BatchReport]) -> BatchReport:
-    while True:
-        try:
-            next(gen)
-        except StopIteration as stop:
-            return stop.value
 
 
 def pages_per_minute(
@@ -85,7 +77,7 @@ def main() -> int:
     make_pages(source, args.pages, (height, width))
     threads = cpu_threads()
     denoiser = Denoiser(args.model, device="cpu", backend=args.backend)
-    local = median(pages_per_minute(lambda j: drive(iter_batch(j, denoiser)), source, args.runs))
+    local = median(pages_per_minute(lambda j: drain(iter_batch(j, denoiser)), source, args.runs))
     rows = [f"| local engine, 1 process x {threads} threads | {local:.1f} | 1.00 | - |"]
     backend = denoiser.choice.backend
     for count in counts:
@@ -95,7 +87,7 @@ def main() -> int:
         with RayPool(spec) as pool:
             ray.get([actor.ready.remote() for actor in pool.actors])
             startup = time.perf_counter() - start
-            rates = pages_per_minute(lambda j, p=pool: drive(p.iter_batch(j)), source, args.runs)
+            rates = pages_per_minute(lambda j, p=pool: drain(p.iter_batch(j)), source, args.runs)
             rate = median(rates)
         rows.append(
             f"| Ray, {count} worker{'s' if count > 1 else ''} x 1 thread | {rate:.1f} "
