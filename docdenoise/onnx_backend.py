@@ -19,7 +19,6 @@ import json
 import logging
 import os
 import sys
-import tempfile
 import warnings
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -28,6 +27,8 @@ from typing import Any
 import numpy as np
 import torch
 
+from docdenoise.errors import OutputWriteError
+from docdenoise.imageio import atomic_write
 from docdenoise.model import DenoiseNet
 
 log = logging.getLogger(__name__)
@@ -107,17 +108,6 @@ def export_onnx(net: DenoiseNet) -> bytes:
     return bytes(program.model_proto.SerializeToString())
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    finally:
-        Path(tmp).unlink(missing_ok=True)
-
-
 def onnx_bytes(net: DenoiseNet, *, use_cache: bool = True) -> bytes:
     """The ONNX model for ``net``: from this process, the disk cache, or a fresh export."""
     key = model_key(net)
@@ -134,9 +124,14 @@ def onnx_bytes(net: DenoiseNet, *, use_cache: bool = True) -> bytes:
     log.info("exporting the model to ONNX (once per model; cached in %s)", path.parent)
     data = export_onnx(net)
     _EXPORTED[key] = data
+
+    def write(tmp: Path) -> None:
+        tmp.write_bytes(data)
+
     try:
-        _write_atomically(path, data)
-    except OSError as exc:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(path, write)
+    except (OSError, OutputWriteError) as exc:
         log.warning("cannot cache the ONNX model in %s: %s", path.parent, exc)
     return data
 
