@@ -35,6 +35,7 @@ from docdenoise.batch import (
     FileResult,
     FileStarted,
     Job,
+    skipped_result,
 )
 from docdenoise.cluster_worker import CleanWorker, WorkerInfo, failed_result
 from docdenoise.errors import DocDenoiseError, UsageError
@@ -47,7 +48,6 @@ OBJECT_STORE_BYTES = 100 * 1024**2  # a local instance: only paths and report ro
 DEFAULT_OPTIONS = BatchOptions()
 PROBE_S = 5.0  # how long to wait for a cluster's port to answer before giving up
 RESTART_POLL_S = 0.5  # how often to ask a restarting worker whether it is back
-SKIPPED = "output exists; use --overwrite to replace it"  # as docdenoise.batch.iter_batch says
 MISSING_RAY = "the Ray engine needs the cluster extra: pip install 'docdenoise[cluster]'"
 
 
@@ -196,7 +196,7 @@ class RayPool:
         queue: deque[int] = deque()
         for i, job in enumerate(jobs):
             if job.target.exists() and not options.overwrite:
-                results[i] = FileResult(str(job.source), str(job.target), "skipped", error=SKIPPED)
+                results[i] = skipped_result(job)
                 yield FileStarted(len(results) - 1, total, job)
                 yield FileFinished(len(results) - 1, total, results[i])
             else:

@@ -58,12 +58,10 @@ class CleanWorker:
             hint = "inputs and the output folder must be on storage every node mounts at one path"
             return failed_result(job, reason, hint)
         assert self.denoiser is not None, "the pool sends files only to workers that started"
-        gen = iter_batch([job], self.denoiser, options)
+        from docdenoise.inference import drain
+
         try:
-            while True:
-                next(gen)
-        except StopIteration as stop:
-            report: BatchReport = stop.value
+            report: BatchReport = drain(iter_batch([job], self.denoiser, options))
             return report.results[0]
         except Exception as exc:  # the local engine would stop here; one file fails instead
             reason = f"unexpected error ({type(exc).__name__}: {exc})"
