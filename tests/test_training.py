@@ -133,6 +133,26 @@ def test_erasing_a_mark_costs_more_than_grey_on_paper() -> None:
     )
 
 
+def test_thinning_penalty_is_one_sided_and_only_on_ink() -> None:
+    """Ink predicted lighter than its target costs; ink predicted darker, and paper, do not."""
+    target = torch.ones(1, 1, 8, 8)
+    target[0, 0, 2:6, 3] = 0.3  # a thin anti-aliased stroke
+    exact = torch.logit(target.clamp(1e-4, 1 - 1e-4))
+    lighter = exact.clone()
+    lighter[0, 0, 2:6, 3] = 0.0  # the stroke predicted at 0.5: thinned
+    darker = exact.clone()
+    darker[0, 0, 2:6, 3] = -3.0  # the stroke predicted bolder than it was
+    paper = exact.clone()
+    paper[0, 0, 0, 0] = -3.0  # a speck left on paper
+    on, off = LossConfig(thinning=3.0), LossConfig()
+    assert denoise_loss(lighter, target, on).thinning == pytest.approx(0.2 * 4 / 64, rel=1e-5)
+    assert denoise_loss(darker, target, on).thinning == 0.0
+    assert denoise_loss(paper, target, on).thinning == 0.0
+    gap = denoise_loss(lighter, target, on).total - denoise_loss(lighter, target, off).total
+    assert float(gap) == pytest.approx(3.0 * 0.2 * 4 / 64, rel=1e-5)
+    assert denoise_loss(darker, target, on).total == denoise_loss(darker, target, off).total
+
+
 def _fixed_batch() -> tuple[torch.Tensor, torch.Tensor]:
     pairs = [fake_pair(seed, 64) for seed in range(4)]
     noisy = np.stack([p[0] for p in pairs])[:, None].astype(np.float32) / 255
@@ -255,7 +275,7 @@ def test_kept_checkpoints_average_and_export(
 ) -> None:
     """[run] keep_from keeps each checkpoint's weights; training.average writes their mean,
     scored on the run's validation set, and export --checkpoint averaged.pt ships it."""
-    from docdenoise.training.average import AVERAGED, kept_steps
+    from docdenoise.training.average import AVERAGED, KEPT, kept_steps
     from docdenoise.training.cli import average_main
 
     monkeypatch.setattr(data_mod, "generate_pair", fake_pair)
@@ -281,3 +301,12 @@ def test_kept_checkpoints_average_and_export(
     assert card["averaged_steps"] == [6, 9] and card["steps"] == 9
     for key, value in model.state_dict().items():
         assert torch.equal(value, averaged["model"][key]), key
+    # last.pt and kept weights carry no validation: export scores them on the run's own set
+    for checkpoint, step in (("last.pt", 9), (f"{KEPT}/{kept[6].name}", 6)):
+        out = tmp_path / f"step{step}.safetensors"
+        assert export_main(["--run", str(run), "--out", str(out), "--checkpoint", checkpoint]) == 0
+        model, card = load_weights(out)
+        assert card["steps"] == step and math.isfinite(card["metrics"]["val_rmse"])
+        source = load_checkpoint(run / checkpoint)["model"]
+        for key, value in model.state_dict().items():
+            assert torch.equal(value, source[key]), key

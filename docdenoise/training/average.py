@@ -66,35 +66,44 @@ def mean_state(states: list[dict[str, torch.Tensor]]) -> dict[str, torch.Tensor]
     return out
 
 
-def average_run(run_dir: Path, from_step: int, command: str = "") -> dict[str, Any]:
-    """Average the kept weights from ``from_step`` on, validate, write ``averaged.pt``."""
+def scored_checkpoint(
+    run_dir: Path, weights: dict[str, torch.Tensor], step: int, command: str = ""
+) -> dict[str, Any]:
+    """``weights`` of the network ``run_dir`` trains, scored on the run's own validation set, as
+    a checkpoint in ``best.pt``'s format (what :mod:`docdenoise.training.export` reads)."""
     from docdenoise.training.data import load_validation
     from docdenoise.training.evaluate import evaluate
 
-    steps = {s: p for s, p in kept_steps(run_dir).items() if s >= from_step}
-    if len(steps) < 2:
-        raise UsageError(run_dir, f"fewer than 2 kept checkpoints from step {from_step} on",
-                         "set [run] keep_from in the config, or lower --from-step")  # fmt: skip
     last = load_checkpoint(run_dir / LAST)
     config = config_from_dict(last["config"], str(run_dir / LAST))
-    states = [load_checkpoint(path)["model"] for path in steps.values()]
     model = DenoiseNet(ModelConfig.from_dict(last["config"]["model"]))
-    model.load_state_dict(mean_state(states), strict=True)
+    model.load_state_dict(weights, strict=True)
     val = load_validation(run_dir / "val.npz", config.validation)
     metrics = evaluate(model.eval(), val, torch.device("cpu"), None, config.validation.batch_size)
-    best = load_checkpoint(run_dir / BEST)
-    log.info("average of %d checkpoints (steps %d..%d): val RMSE %.5f (best single %.5f)",
-             len(steps), min(steps), max(steps), metrics.rmse, best["metrics"]["rmse"])  # fmt: skip
-    averaged = {
+    return {
         "model": model.state_dict(),
-        "step": max(steps),
-        "averaged_steps": list(steps),
+        "step": step,
         "metrics": metrics.to_dict(),
         "elapsed_s": last["elapsed_s"],
         "commands": [*last["commands"], command] if command else list(last["commands"]),
         "config": last["config"],
         "hardware": last["hardware"],
     }
+
+
+def average_run(run_dir: Path, from_step: int, command: str = "") -> dict[str, Any]:
+    """Average the kept weights from ``from_step`` on, validate, write ``averaged.pt``."""
+    steps = {s: p for s, p in kept_steps(run_dir).items() if s >= from_step}
+    if len(steps) < 2:
+        raise UsageError(run_dir, f"fewer than 2 kept checkpoints from step {from_step} on",
+                         "set [run] keep_from in the config, or lower --from-step")  # fmt: skip
+    states = [load_checkpoint(path)["model"] for path in steps.values()]
+    averaged = scored_checkpoint(run_dir, mean_state(states), max(steps), command)
+    averaged["averaged_steps"] = list(steps)
+    best = load_checkpoint(run_dir / BEST)
+    log.info("average of %d checkpoints (steps %d..%d): val RMSE %.5f (best single %.5f)",
+             len(steps), min(steps), max(steps), averaged["metrics"]["rmse"],
+             best["metrics"]["rmse"])  # fmt: skip
     save_atomic(averaged, run_dir / AVERAGED)
     return averaged
 

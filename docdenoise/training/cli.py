@@ -147,13 +147,15 @@ def _train(args: argparse.Namespace, command: str, tty: bool) -> int:
 
 
 def _export_only(run_dir: Path | None, target: Path | None, checkpoint: str = "best.pt") -> int:
-    from docdenoise.training.checkpoint import load_checkpoint
+    from docdenoise.training.checkpoint import LAST, load_checkpoint
     from docdenoise.training.export import export_run
 
     if run_dir is None:
         raise UsageError(None, "--export-only needs the run directory", "pass --out runs/NAME")
     if target is None:
-        target = Path(load_checkpoint(run_dir / checkpoint)["config"]["export"]["path"])
+        config = load_checkpoint(run_dir / checkpoint).get("config")  # kept/ weights have none
+        config = config or load_checkpoint(run_dir / LAST)["config"]
+        target = Path(config["export"]["path"])
     card = export_run(run_dir, target, checkpoint)
     metrics = card["metrics"]
     print(f"exported {run_dir / checkpoint} (step {card['steps']}, RMSE {metrics['val_rmse']:.5f}, "
@@ -194,7 +196,8 @@ def export_main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m docdenoise.training.export")
     p.add_argument("--run", type=Path, required=True, help="run directory holding best.pt")
     p.add_argument("--out", type=Path, help="weights file (default: the config's export.path)")
-    p.add_argument("--checkpoint", default="best.pt", help="best.pt, or averaged.pt")
+    p.add_argument("--checkpoint", default="best.pt",
+                   help="best.pt, averaged.pt, last.pt or kept/step-N.pt")  # fmt: skip
     args = p.parse_args(argv)
     _setup_logging(False)
     return _run(lambda: _export_only(args.run, args.out, args.checkpoint))

@@ -78,6 +78,7 @@ class LossConfig:
     ink_threshold: float = 0.5
     ink_dilate: int = 1
     l1: float = 0.5
+    thinning: float = 0.0  # one-sided: ink predicted lighter than the target (see loss.py)
 
 
 @dataclass(frozen=True)

@@ -82,10 +82,15 @@ def build_card(
 
 
 def export_run(run_dir: Path, out: Path, checkpoint: str = BEST) -> dict[str, Any]:
-    """Write ``out`` (.safetensors) and its card from ``run_dir/best.pt`` (or ``checkpoint``,
-    e.g. ``averaged.pt`` from :mod:`docdenoise.training.average`); returns the card."""
+    """Write ``out`` (.safetensors) and its card from ``run_dir/best.pt`` (or ``checkpoint``:
+    ``averaged.pt`` from :mod:`docdenoise.training.average`, ``last.pt``, or a kept
+    ``kept/step-N.pt``, which are scored on the run's validation set first); returns the card."""
+    from docdenoise.training.average import scored_checkpoint
+
     run_dir, out = Path(run_dir), Path(out)
     best = load_checkpoint(run_dir / checkpoint)
+    if "metrics" not in best:  # last.pt and kept weights were saved without a validation
+        best = scored_checkpoint(run_dir, best["model"], int(best["step"]))
     model = DenoiseNet(ModelConfig.from_dict(best["config"]["model"]))
     model.load_state_dict(best["model"], strict=True)
     run_steps = None
