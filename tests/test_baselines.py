@@ -164,3 +164,17 @@ def test_cer_normalises_whitespace() -> None:
     assert ocr.cer("one two\nthree", "one  two three") == 0.0
     assert ocr.cer("abcd", "abce") == pytest.approx(0.25)
     assert ocr.cer("", "") == 0.0
+
+
+def test_ocr_report_adds_up_edits_over_all_pages(monkeypatch: pytest.MonkeyPatch) -> None:
+    """All pages together weigh each character alike; the mean of pages weighs each page."""
+    blank, white = np.zeros((4, 4), np.uint8), np.ones((4, 4), np.float32)
+    short = ocr.OcrPage(blank, white, "ab", "form", ())
+    long = ocr.OcrPage(blank.copy(), white.copy(), "x" * 98, "text", ())
+    read = {id(short.noisy): "abcdef", id(long.noisy): "x" * 98}  # 4 inserted, then none
+
+    monkeypatch.setattr(ocr, "tesseract_text", lambda page: read.get(id(page), ""))
+    monkeypatch.setattr(ocr, "tesseract_version", lambda: "test")
+    report = ocr.ocr_report(lambda page: page, [short, long])
+    assert "| all 2 (100 characters) | 4.0% |" in report  # 4 edits in 100 characters
+    assert "| mean of pages | 100.0% |" in report  # (200% + 0%) / 2
