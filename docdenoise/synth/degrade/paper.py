@@ -72,20 +72,21 @@ def paper_texture(
 ) -> FloatArray:
     """Paper fibre texture: fine grain, visible fibres, cloudy formation, sometimes laid lines
     or a streaky machine direction. ``amount``: relative standard deviation of the texture
-    (0.01 smooth office paper .. 0.12 coarse old paper)."""
-    amount = pick_log(rng, amount, 0.01, 0.12)
+    (0.01 smooth office paper .. 0.2 coarse old or laid paper, whose striations a thresholded
+    scan turns into dashes as dark as thin strokes: real printed pages of the 1900s show it)."""
+    amount = pick_log(rng, amount, 0.01, 0.2)
     shape = page.shape
     tex = rng.uniform(0.3, 1.0) * grain(rng, shape, rng.uniform(0.5, 1.2))
     tex += rng.uniform(0.3, 1.0) * fractal_noise(rng, shape, rng.uniform(8, 60), 3)
     if rng.random() < 0.7:
         tex += rng.uniform(1.0, 4.0) * _fibres(rng, shape, rng.uniform(0.2, 2.0))
-    if rng.random() < 0.35:  # streaks along the machine direction (long thin cloudiness)
+    if rng.random() < 0.45:  # streaks along the machine direction (long thin cloudiness)
         streak_scale = (rng.uniform(1.5, 4.0), rng.uniform(40, 200))
         streaks = smooth_noise(
             rng, shape, streak_scale if rng.random() < 0.7 else streak_scale[::-1]
         )
         tex += rng.uniform(0.5, 2.0) * streaks
-    if rng.random() < 0.2:  # laid lines of hand-made paper
+    if rng.random() < 0.3:  # laid lines of hand-made paper
         period = rng.uniform(6, 30)
         ys = np.arange(shape[0], dtype=np.float32)[:, None] + 2.0 * smooth_noise(
             rng, (1, shape[1]), (1, 200)
