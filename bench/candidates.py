@@ -1,6 +1,6 @@
 """Compare candidate weights on the measures a validation RMSE does not show. Prints a table.
 
-    .venv/bin/python bench/candidates.py fast runs/NAME/export.safetensors [more.safetensors]
+    .venv/bin/python bench/candidates.py [--ocr] fast runs/NAME/export.safetensors [more...]
 
 For each weights file: the share of small-mark ink kept (the pages of
 ``tests/test_quality.py::test_nothing_small_is_erased``), of Korean stroke ink kept (the pages
@@ -26,7 +26,20 @@ from korean import ink_kept, korean_pages  # noqa: E402
 from quality import DIBCO, dibco_pages  # noqa: E402
 
 
-def measure(weights: str) -> dict[str, float]:
+def ocr_error(den: object, pages: list) -> float:
+    """Tesseract's CER on ``pages`` (``ocr.OcrPage``) cleaned by ``den``, all pages together."""
+    import ocr
+
+    edits = characters = 0
+    for page in pages:
+        reference = ocr.normalise_text(page.text)
+        read = ocr.tesseract_text(den.denoise(page.noisy, dtype=np.float32))  # type: ignore[attr-defined]
+        edits += ocr.levenshtein(ocr.normalise_text(read), reference)
+        characters += len(reference)
+    return edits / max(characters, 1)
+
+
+def measure(weights: str, ocr_pages: list | None = None) -> dict[str, float]:
     from docdenoise.imageio import load_document
     from docdenoise.inference import Denoiser
     from docdenoise.synth import MODERATE_STAINS, moderate_damage, render_clean
@@ -62,19 +75,27 @@ def measure(weights: str) -> dict[str, float]:
             scores.append((rmse(cleaned, truth), f_measure(found, truth < 0.5)))
         out["DIBCO RMSE"] = float(np.mean([s[0] for s in scores]))
         out["DIBCO F (Otsu)"] = float(np.mean([s[1] for s in scores]))
+    if ocr_pages is not None:
+        out["OCR CER cleaned"] = ocr_error(den, ocr_pages)
     return out
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("weights", nargs="+", help=".safetensors files (or fast)")
+    parser.add_argument("--ocr", action="store_true", help="also Tesseract on bench/ocr.py's pages")
     args = parser.parse_args(argv)
-    results = {w: measure(w) for w in args.weights}
+    pages = None
+    if args.ocr:
+        import ocr
+
+        pages = ocr.ocr_pages(ocr.OCR_PAGES, ocr.FULL_WINDOW)
+    results = {w: measure(w, pages) for w in args.weights}
     names = list(next(iter(results.values())))
     print("| weights | " + " | ".join(names) + " |")
     print("|---|" + "---:|" * len(names))
     for weights, values in results.items():
-        cells = [f"{v:.2%}" if "kept" in k else f"{v:.4f}" for k, v in values.items()]
+        cells = [f"{v:.2%}" if "kept" in k or "CER" in k else f"{v:.4f}" for k, v in values.items()]
         print(f"| {weights} | " + " | ".join(cells) + " |")
     return 0
 

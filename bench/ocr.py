@@ -1,6 +1,6 @@
 """OCR: Tesseract's character error rate on synthetic pages, noisy vs cleaned vs clean.
 
-    .venv/bin/python bench/ocr.py [--model fast] [--pages 6] [--quick]
+    .venv/bin/python bench/ocr.py [--model fast] [--pages 12] [--quick]
 
 Pages are windows of synthetic text, letter and form pages at 300 dpi (half an A4 sheet each,
 2480 x 1754 px), spoiled by the generator's random mix of degradations (at least one). Each is
@@ -36,6 +36,7 @@ from baselines import to_uint8
 OCR_SEED = 1_600_000_000
 OCR_DPI = 300
 OCR_LAYOUTS = ("text", "letter", "form")
+OCR_PAGES = 12  # the default page count, layouts in turn
 FULL_WINDOW = (1754, 2480)  # rows x columns: half an A4 sheet at 300 dpi
 QUICK_WINDOW = (640, 960)
 
@@ -190,7 +191,7 @@ def tesseract_version() -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--model", default="fast", help="fast, quality or a .safetensors path")
-    parser.add_argument("--pages", type=int, default=12)
+    parser.add_argument("--pages", type=int, default=OCR_PAGES)
     parser.add_argument("--quick", action="store_true", help="small windows (development)")
     parser.add_argument("--device", default="auto")
     args = parser.parse_args(argv)

@@ -52,7 +52,7 @@ class Scale:
     ocr_pages: int
 
 
-FULL = Scale(pairs=12, size=512, dibco_pages=None, ocr_pages=12)
+FULL = Scale(pairs=12, size=512, dibco_pages=None, ocr_pages=ocr.OCR_PAGES)
 QUICK = Scale(pairs=2, size=256, dibco_pages=2, ocr_pages=1)
 
 
