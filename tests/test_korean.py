@@ -31,9 +31,10 @@ from docdenoise.weights import resolve_model
 
 WEIGHTS = Path(os.environ.get("DOCDENOISE_KOREAN_WEIGHTS") or resolve_model("fast"))
 NOT_YET = (
-    "the shipped model keeps 98.2% of Hangul stroke ink; a model trained with Korean, Japanese "
-    "and Chinese pages (configs/fast-cjk.toml, 93 min on 2 CPU cores) reached 98.8% and lost "
-    "Latin quality, so it was not shipped (issue 9)"
+    "the shipped model keeps 98.2% of Hangul stroke ink; models trained with Korean, Japanese "
+    "and Chinese pages reached 98.8% (fast-cjk.toml) and 99.3% (fast-thin.toml, with a thinning "
+    "penalty) but did worse on the real DIBCO pages and for OCR, so they were not shipped "
+    "(issue 9, docs/training.md)"
 )
 
 
