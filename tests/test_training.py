@@ -60,6 +60,9 @@ def test_shipped_configs_parse() -> None:
     fast = load_config(CONFIG_DIR / "fast.toml")
     assert fast.model == ModelConfig()  # the shipped fast model is the default architecture
     assert load_config("smoke").optim.steps < 20
+    for path in sorted(CONFIG_DIR.glob("*.toml")):  # every config in the repo still parses
+        config = load_config(path)
+        assert config.model.channels and config.optim.steps > 0, path
 
 
 @pytest.mark.parametrize(
