@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -26,16 +27,14 @@ from korean import ink_kept, korean_pages  # noqa: E402
 from quality import DIBCO, dibco_pages  # noqa: E402
 
 
-def ocr_error(den: object, pages: list) -> float:
-    """Tesseract's CER on ``pages`` (``ocr.OcrPage``) cleaned by ``den``, all pages together."""
+def ocr_error(clean: Callable[[np.ndarray], np.ndarray], pages: list) -> float:
+    """Tesseract's CER on ``pages`` (``ocr.OcrPage``) after ``clean``, all pages together."""
     import ocr
 
     edits = characters = 0
     for page in pages:
-        reference = ocr.normalise_text(page.text)
-        read = ocr.tesseract_text(den.denoise(page.noisy, dtype=np.float32))  # type: ignore[attr-defined]
-        edits += ocr.levenshtein(ocr.normalise_text(read), reference)
-        characters += len(reference)
+        page_edits, length = ocr.read_edits(clean(page.noisy), page.text)
+        edits, characters = edits + page_edits, characters + length
     return edits / max(characters, 1)
 
 
@@ -76,7 +75,9 @@ def measure(weights: str, ocr_pages: list | None = None) -> dict[str, float]:
         out["DIBCO RMSE"] = float(np.mean([s[0] for s in scores]))
         out["DIBCO F (Otsu)"] = float(np.mean([s[1] for s in scores]))
     if ocr_pages is not None:
-        out["OCR CER cleaned"] = ocr_error(den, ocr_pages)
+        out["OCR CER cleaned"] = ocr_error(
+            lambda page: den.denoise(page, dtype=np.float32), ocr_pages
+        )
     return out
 
 

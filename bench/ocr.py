@@ -104,6 +104,13 @@ def tesseract_text(page: np.ndarray, dpi: int = OCR_DPI) -> str:
     return done.stdout
 
 
+def read_edits(page: np.ndarray, text: str) -> tuple[int, int]:
+    """Tesseract's edits on ``page`` against ``text``, and the reference length (both
+    normalised): sum each over pages for the rate of all pages together."""
+    reference = normalise_text(text)
+    return levenshtein(normalise_text(tesseract_text(page)), reference), len(reference)
+
+
 def ocr_pages(count: int, window: tuple[int, int]) -> list[OcrPage]:
     """``count`` reproducible pages, layouts in turn, each with at least one degradation."""
     from docdenoise.synth import degrade, render_clean
@@ -129,18 +136,16 @@ def ocr_report(clean_page: Callable[[np.ndarray], np.ndarray], pages: list[OcrPa
     for number, page in enumerate(pages, start=1):
         start = time.perf_counter()
         variants = (page.noisy, clean_page(page.noisy), page.clean)
-        reference = normalise_text(page.text)
-        page_edits = np.array(
-            [levenshtein(normalise_text(tesseract_text(v)), reference) for v in variants]
-        )
-        rates = page_edits / max(len(reference), 1)
+        page_edits = np.array([read_edits(v, page.text)[0] for v in variants])
+        length = len(normalise_text(page.text))
+        rates = page_edits / max(length, 1)
         rate_sums += rates
         edits += page_edits
-        characters += len(reference)
+        characters += length
         seconds = time.perf_counter() - start
         print(f"ocr page {number}/{len(pages)}: CER {rates.round(3)} ({seconds:.1f} s)")
         rows.append(
-            f"| {number} | {page.layout} | {', '.join(page.degradations)} | {len(reference)} | "
+            f"| {number} | {page.layout} | {', '.join(page.degradations)} | {length} | "
             + " | ".join(f"{r:.1%}" for r in rates)
             + " |"
         )
