@@ -26,7 +26,7 @@ from docdenoise.training.config import (
 )
 from docdenoise.training.loop import lr_at
 from docdenoise.training.loss import denoise_loss, ink_mask
-from docdenoise.weights import load_weights
+from docdenoise.weights import load_weights, save_weights, sha256_of
 
 SMOKE = CONFIG_DIR / "smoke.toml"
 
@@ -313,3 +313,25 @@ def test_kept_checkpoints_average_and_export(
         source = load_checkpoint(run / checkpoint)["model"]
         for key, value in model.state_dict().items():
             assert torch.equal(value, source[key]), key
+    # WiSE-FT: best.pt blended with other weights of the same network (here the step-6 export)
+    from docdenoise.training.average import BLENDED
+
+    base = tmp_path / "step6.safetensors"
+    blend = ["--run", str(run), "--blend-with", str(base), "--share"]
+    assert average_main([*blend, "1.5"]) != 0  # a share outside 0..1
+    other = tmp_path / "other.safetensors"
+    save_weights(DenoiseNet(ModelConfig(channels=(4, 8, 8))), other)
+    assert average_main(["--run", str(run), "--blend-with", str(other), "--share", "0.5"]) != 0
+    assert not (run / BLENDED).exists()
+    assert average_main([*blend, "0.25"]) == 0
+    blended = load_checkpoint(run / BLENDED)
+    best = load_checkpoint(run / BEST)["model"]
+    for key, value in blended["model"].items():
+        torch.testing.assert_close(value, 0.75 * six[key] + 0.25 * best[key])
+    assert math.isfinite(blended["metrics"]["rmse"])
+    out = tmp_path / "blended.safetensors"
+    assert export_main(["--run", str(run), "--out", str(out), "--checkpoint", BLENDED]) == 0
+    _model, card = load_weights(out)
+    assert card["blended_with"]["share_of_tuned"] == 0.25
+    assert card["blended_with"]["sha256"] == sha256_of(base)
+    assert "--blend-with" in card["commands"][-1]

@@ -13,6 +13,16 @@ average on the run's own validation set and writes ``averaged.pt`` beside ``best
 same format, so ``python -m docdenoise.training.export --checkpoint averaged.pt`` exports it::
 
     python -m docdenoise.training.average --run runs/fast-cjk --from-step 9000
+
+It also blends a fine-tuned run with the weights it was tuned from (WiSE-FT, Wortsman et al.
+2022): ``(1 - share) * base + share * tuned``, element-wise. A run fine-tuned for one thing (a
+loss that keeps thin strokes dark) moves along a path on which the measures it traded away
+(precision on real pages) come back smoothly as ``share`` falls, so a point between the two
+models can keep most of the gain at a fraction of the cost. The run's network and the base must
+be the same; the result is scored on the run's validation set and written as ``blended.pt``::
+
+    python -m docdenoise.training.average --run runs/fast-thin \\
+        --blend-with assets/docdenoise-fast.safetensors --share 0.7
 """
 
 from __future__ import annotations
@@ -28,11 +38,13 @@ from docdenoise.errors import UsageError
 from docdenoise.model import DenoiseNet, ModelConfig
 from docdenoise.training.checkpoint import BEST, LAST, load_checkpoint, save_atomic
 from docdenoise.training.config import config_from_dict
+from docdenoise.weights import load_weights, resolve_model, sha256_of
 
 log = logging.getLogger(__name__)
 
 KEPT = "kept"
 AVERAGED = "averaged.pt"
+BLENDED = "blended.pt"
 _STEP = re.compile(r"step-(\d+)\.pt")
 
 
@@ -64,6 +76,22 @@ def mean_state(states: list[dict[str, torch.Tensor]]) -> dict[str, torch.Tensor]
             total += state[key].to(torch.float64)
         out[key] = (total / len(states)).to(states[0][key].dtype)
     return out
+
+
+def blend_state(
+    base: dict[str, torch.Tensor], tuned: dict[str, torch.Tensor], share: float
+) -> dict[str, torch.Tensor]:
+    """``(1 - share) * base + share * tuned`` for state dicts of the same network (float64)."""
+    if not 0.0 <= share <= 1.0:
+        raise ValueError(f"share {share} is not between 0 and 1")
+    if base.keys() != tuned.keys() or any(base[k].shape != tuned[k].shape for k in base):
+        raise ValueError("the two weights hold different networks")
+    return {
+        key: (
+            (1.0 - share) * base[key].to(torch.float64) + share * tuned[key].to(torch.float64)
+        ).to(tuned[key].dtype)
+        for key in tuned
+    }
 
 
 def scored_checkpoint(
@@ -106,6 +134,36 @@ def average_run(run_dir: Path, from_step: int, command: str = "") -> dict[str, A
              best["metrics"]["rmse"])  # fmt: skip
     save_atomic(averaged, run_dir / AVERAGED)
     return averaged
+
+
+def blend_run(
+    run_dir: Path, base: Path, share: float, command: str = "", checkpoint: str = BEST
+) -> dict[str, Any]:
+    """Blend the run's ``checkpoint`` with the weights file ``base``, validate, write
+    ``blended.pt``; the checkpoint records the base (file name, sha256 and the command that
+    trained it) so the card says what was blended."""
+    if not 0.0 <= share <= 1.0:
+        raise UsageError(
+            None, f"the blend share {share} is not between 0 and 1", "pass --share 0.7"
+        )
+    tuned = load_checkpoint(run_dir / checkpoint)
+    base_model, base_card = load_weights(base)
+    if base_model.config != ModelConfig.from_dict(tuned["config"]["model"]):
+        raise UsageError(base, "holds a different network from the run's",
+                         f"blend with the weights {run_dir} was tuned from")  # fmt: skip
+    state = blend_state(base_model.state_dict(), tuned["model"], share)
+    blended = scored_checkpoint(run_dir, state, int(tuned["step"]), command)
+    blended["blended_with"] = {
+        "weights": str(base),
+        "sha256": sha256_of(resolve_model(base)),
+        "command": base_card.get("command", ""),
+        "share_of_tuned": share,
+    }
+    log.info("%.2f x %s + %.2f x %s: val RMSE %.5f (tuned alone %.5f)", 1 - share, base, share,
+             run_dir / checkpoint, blended["metrics"]["rmse"],
+             tuned.get("metrics", {}).get("rmse", float("nan")))  # fmt: skip
+    save_atomic(blended, run_dir / BLENDED)
+    return blended
 
 
 if __name__ == "__main__":

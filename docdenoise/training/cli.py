@@ -204,17 +204,31 @@ def export_main(argv: list[str] | None = None) -> int:
 
 
 def average_main(argv: list[str] | None = None) -> int:
-    """``python -m docdenoise.training.average --run runs/NAME --from-step N``."""
-    from docdenoise.training.average import AVERAGED, average_run
+    """``python -m docdenoise.training.average --run runs/NAME --from-step N``, or
+    ``... --run runs/NAME --blend-with BASE.safetensors --share S``."""
+    from docdenoise.training.average import AVERAGED, BLENDED, average_run, blend_run
 
     p = argparse.ArgumentParser(prog="python -m docdenoise.training.average")
-    p.add_argument("--run", type=Path, required=True, help="run directory holding kept/")
-    p.add_argument("--from-step", type=int, required=True, help="first kept step to average")
+    p.add_argument("--run", type=Path, required=True, help="run directory")
+    how = p.add_mutually_exclusive_group(required=True)
+    how.add_argument("--from-step", type=int, help="average the kept weights from this step on")
+    how.add_argument("--blend-with", metavar="WEIGHTS",
+                     help="blend the run's best.pt with the weights it was tuned from")  # fmt: skip
+    p.add_argument("--share", type=float, default=None,
+                   help="the tuned run's share of a blend, 0..1 (with --blend-with)")  # fmt: skip
     args = p.parse_args(argv)
+    if (args.blend_with is None) != (args.share is None):
+        p.error("--blend-with and --share go together")
     _setup_logging(False)
     words = ["python", "-m", "docdenoise.training.average", *(argv or sys.argv[1:])]
 
     def work() -> int:
+        if args.blend_with is not None:
+            result = blend_run(args.run, args.blend_with, args.share, shlex.join(words))
+            rmse = result["metrics"]["rmse"]
+            print(f"wrote {args.run / BLENDED}: {1 - args.share:.2f} x {args.blend_with} + "
+                  f"{args.share:.2f} x the run, val RMSE {rmse:.5f}")  # fmt: skip
+            return EXIT_OK
         result = average_run(args.run, args.from_step, shlex.join(words))
         steps, rmse = result["averaged_steps"], result["metrics"]["rmse"]
         print(f"wrote {args.run / AVERAGED}: {len(steps)} checkpoints, "

@@ -74,6 +74,7 @@ def build_card(
         "run_steps": run_steps,
         "hardware": best["hardware"],
         **({"averaged_steps": list(best["averaged_steps"])} if "averaged_steps" in best else {}),
+        **({"blended_with": dict(best["blended_with"])} if "blended_with" in best else {}),
         "trained_at": trained_at,
         "exported_at": _utc(),
         "torch_version": torch.__version__,
@@ -83,7 +84,7 @@ def build_card(
 
 def export_run(run_dir: Path, out: Path, checkpoint: str = BEST) -> dict[str, Any]:
     """Write ``out`` (.safetensors) and its card from ``run_dir/best.pt`` (or ``checkpoint``:
-    ``averaged.pt`` from :mod:`docdenoise.training.average`, ``last.pt``, or a kept
+    ``averaged.pt`` or ``blended.pt`` (:mod:`docdenoise.training.average`), ``last.pt``, or a kept
     ``kept/step-N.pt``, which are scored on the run's validation set first); returns the card."""
     from docdenoise.training.average import scored_checkpoint
 
