@@ -27,7 +27,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
-from PIL import Image, ImageFilter
+from PIL import Image
+
+from docdenoise.paper import divide, paper_shade
 
 log = logging.getLogger(__name__)
 
@@ -84,18 +86,12 @@ def background_division(
 
     The median of a window wider than a text line is the paper's shade there (ink covers well
     under half of it), so stains, yellowing and shading become 1.0 while ink keeps its contrast
-    relative to the paper around it. The page is box-averaged by ``block`` first (speed), the
-    median runs on that, and the estimate is scaled back up bilinearly.
+    relative to the paper around it. :func:`docdenoise.paper.paper_shade` makes the estimate
+    (the one that ``flatten_paper`` models are fed behind), here with the baseline's own window.
     """
     grey = to_uint8(page)
-    height, width = grey.shape
-    factor = max(1, min(block, height, width))
-    small = Image.fromarray(grey).reduce(factor)
-    paper = small.filter(ImageFilter.MedianFilter(median)).resize(
-        (width, height), Image.Resampling.BILINEAR
-    )
-    estimate = np.maximum(np.asarray(paper, dtype=np.float32), 1.0)
-    return np.clip(grey.astype(np.float32) / estimate, 0.0, 1.0)
+    unit = grey.astype(np.float32) * np.float32(1 / 255)
+    return divide(unit, paper_shade(grey, block=block, median=median))
 
 
 def otsu_threshold(page: np.ndarray) -> float:

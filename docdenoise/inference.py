@@ -29,6 +29,7 @@ import torch
 from docdenoise.device import DeviceChoice, cpu_threads, pick_backend, pick_device
 from docdenoise.errors import DeviceError, OutOfMemoryError
 from docdenoise.model import DenoiseNet, receptive_field_radius
+from docdenoise.paper import divide, paper_shade
 from docdenoise.tilesize import activation_bytes_per_pixel, tile_for_memory
 from docdenoise.tiling import Tile, plan_tiles, read_window, split_tile, write_core
 from docdenoise.weights import DEFAULT_MODEL, load_weights
@@ -84,6 +85,24 @@ def from_unit_float(values: np.ndarray, dtype: np.dtype[Any]) -> np.ndarray:
     return values.astype(dtype, copy=False)
 
 
+@dataclass(frozen=True)
+class _Page:
+    """A page being cleaned, with its paper's shade when the model wants pages flattened."""
+
+    pixels: np.ndarray
+    shade: np.ndarray | None
+
+    def window(self, tile: Tile) -> tuple[np.ndarray, np.ndarray | None]:
+        shade = None if self.shade is None else read_window(self.shade, tile)
+        return read_window(self.pixels, tile), shade
+
+    def windows(self, tiles: Sequence[Tile]) -> tuple[list[np.ndarray], list[np.ndarray] | None]:
+        pixels = [read_window(self.pixels, t) for t in tiles]
+        if self.shade is None:
+            return pixels, None
+        return pixels, [read_window(self.shade, t) for t in tiles]
+
+
 class Denoiser:
     """A loaded model on a device, ready to clean pages of any size.
 
@@ -116,6 +135,7 @@ class Denoiser:
             raise ValueError(f"tile must be at least {MIN_TILE} pixels, got {tile}")
         net = net.to(self.choice.device, self.choice.dtype).eval()
         self.model = net.to(memory_format=torch.channels_last)  # type: ignore[call-overload]
+        self.flatten_paper = net.config.flatten_paper
         self.halo = receptive_field_radius(net.config)
         self.align = net.config.alignment
         onnx = self._onnx_forward(net, backend) if self.choice.backend == "onnx" else None
@@ -162,34 +182,38 @@ class Denoiser:
             y = self.model(x.contiguous(memory_format=torch.channels_last))
         return y.float().cpu().numpy()
 
-    def run_windows(self, windows: Sequence[np.ndarray]) -> np.ndarray:
+    def run_windows(
+        self, windows: Sequence[np.ndarray], shades: Sequence[np.ndarray] | None = None
+    ) -> np.ndarray:
         """Clean same-shape windows in one forward pass: ``n x (h, w)`` -> ``(n, h, w)`` float32.
 
         Inputs are any page dtype; outputs are in [0, 1]. ``h`` and ``w`` must be multiples of
-        ``self.align``.
+        ``self.align``. ``shades``: the same windows of the page's :func:`paper_shade`, which
+        a model with ``flatten_paper`` needs (the page is divided by them first).
         """
-        if len(windows) == 1:
-            return self._forward(to_unit_float(windows[0])[None, None])[:, 0]
+        if self.flatten_paper and shades is None:
+            raise ValueError("this model needs the paper's shade under each window")
         batch = np.empty((len(windows), 1, *windows[0].shape), dtype=np.float32)
         for index, window in enumerate(windows):
-            batch[index, 0] = to_unit_float(window)
+            unit = to_unit_float(window)
+            batch[index, 0] = divide(unit, shades[index]) if shades is not None else unit
         return self._forward(batch)[:, 0]
 
-    def run_window(self, window: np.ndarray) -> np.ndarray:
+    def run_window(self, window: np.ndarray, shade: np.ndarray | None = None) -> np.ndarray:
         """Clean one window: ``(h, w)`` any page dtype -> ``(h, w)`` float32 in [0, 1].
 
         ``h`` and ``w`` must be multiples of ``self.align``.
         """
-        return self.run_windows([window])[0]
+        return self.run_windows([window], None if shade is None else [shade])[0]
 
     def _release_memory(self) -> None:
         if self.choice.device.type == "cuda":
             torch.cuda.empty_cache()
 
-    def _clean_tile(self, page: np.ndarray, out: np.ndarray, tile: Tile, size: int) -> str:
+    def _clean_tile(self, page: _Page, out: np.ndarray, tile: Tile, size: int) -> str:
         """Clean one tile into ``out``; on out-of-memory, split it and retry. Returns a note."""
         try:
-            result = self.run_window(read_window(page, tile))
+            result = self.run_window(*page.window(tile))
         except Exception as exc:
             if not _is_oom(exc):
                 raise
@@ -205,7 +229,7 @@ class Denoiser:
         write_core(out, tile, from_unit_float(result, out.dtype))
         return ""
 
-    def _clean_group(self, page: np.ndarray, out: np.ndarray, group: Sequence[Tile]) -> str:
+    def _clean_group(self, page: _Page, out: np.ndarray, group: Sequence[Tile]) -> str:
         """Clean tiles in one forward pass; on out-of-memory, halve the group. Returns a note.
 
         Windows are padded to the group's largest shape by reading more of the page (reflected
@@ -217,7 +241,7 @@ class Denoiser:
         width = max(t.window_shape[1] for t in group)
         padded = [replace(t, wy1=t.wy0 + height, wx1=t.wx0 + width) for t in group]
         try:
-            results = self.run_windows([read_window(page, t) for t in padded])
+            results = self.run_windows(*page.windows(padded))
         except Exception as exc:
             if not _is_oom(exc):
                 raise
@@ -244,10 +268,11 @@ class Denoiser:
         height, width = pixels.shape
         out = np.empty((height, width), dtype=dtype)
         tiles = plan_tiles(height, width, self.tile, self.halo, self.align)
+        page = _Page(pixels, paper_shade(pixels) if self.flatten_paper else None)
         batch, done = self.tile_batch, 0
         while done < len(tiles):
             group = tiles[done : done + batch]
-            note = self._clean_group(pixels, out, group)
+            note = self._clean_group(page, out, group)
             if note:  # ran out of memory: fewer tiles at once for the rest of the page
                 batch = max(1, batch // 2)
             for tile_note in [note] + [""] * (len(group) - 1):

@@ -35,12 +35,15 @@ class ModelConfig:
     pairs run at 1/8 resolution and give the network its large-scale context (stains, shadows).
     ``input_skip`` hands the raw pixels (unshuffled, 4 channels at 1/2) to the last decoder
     stage, so it can redraw anti-aliased stroke edges from the page itself rather than from
-    features alone.
+    features alone. ``flatten_paper`` changes no layer: it says that the network was trained on
+    pages divided by their paper's shade (:mod:`docdenoise.paper`), so inference must feed it
+    pages flattened the same way.
     """
 
     channels: tuple[int, int, int] = (16, 32, 64)
     bottleneck_blocks: int = 1
     input_skip: bool = False  # the unshuffled page also feeds the last decoder stage
+    flatten_paper: bool = False  # the network sees pages divided by their paper (docdenoise.paper)
     architecture: str = ARCHITECTURE
 
     @property

@@ -30,6 +30,7 @@ import numpy as np
 import torch
 
 from docdenoise.errors import DocDenoiseError
+from docdenoise.paper import flatten
 from docdenoise.synth.config import SynthConfig
 from docdenoise.training.config import DataConfig, ValidationConfig
 
@@ -62,6 +63,11 @@ def generate_pair(
 
     pair = make_pair(seed, size, size, config=synth or SynthConfig())
     return to_uint8(pair.noisy), to_uint8(pair.clean), tuple(pair.degradations)
+
+
+def flattened(noisy: np.ndarray) -> np.ndarray:
+    """A uint8 page divided by its paper (:func:`docdenoise.paper.flatten`), as uint8 again."""
+    return to_uint8(flatten(noisy.astype(np.float32) * np.float32(1 / 255)))
 
 
 def _put(out: Any, stop: Event, item: Any) -> bool:
@@ -177,8 +183,11 @@ class PairStream:
 class PairPool:
     """Up to ``capacity`` pairs in memory; random crops (+ flips) from them make batches."""
 
-    def __init__(self, config: DataConfig, generator: torch.Generator) -> None:
+    def __init__(
+        self, config: DataConfig, generator: torch.Generator, *, flatten_paper: bool = False
+    ) -> None:
         shape = (config.pool_size, config.window, config.window)
+        self.flatten_paper = flatten_paper  # divide noisy pages by their paper as they come in
         self.noisy = np.empty(shape, np.uint8)
         self.clean = np.empty(shape, np.uint8)
         self.count = 0
@@ -192,7 +201,8 @@ class PairPool:
     def add(self, pair: SeededPair) -> None:
         """Append while there is room, then replace a random old pair."""
         index = self.count if self.count < len(self.noisy) else self._randint(len(self.noisy))
-        self.noisy[index], self.clean[index] = pair[1], pair[2]
+        noisy = flattened(pair[1]) if self.flatten_paper else pair[1]
+        self.noisy[index], self.clean[index] = noisy, pair[2]
         self.count = min(self.count + 1, len(self.noisy))
 
     def sample(self, batch: int) -> tuple[torch.Tensor, torch.Tensor]:

@@ -281,7 +281,7 @@ def iter_train(
     log.info("training on %s; %s", hw["device"], hw["cpu"])
     with PairStream(config.data, state.next_seed) as stream:
         val = load_validation(run_dir / "val.npz", config.validation)
-        pool = PairPool(config.data, state.generator)
+        pool = PairPool(config.data, state.generator, flatten_paper=config.model.flatten_paper)
         total = config.optim.steps
         while pool.count < config.data.min_pool:
             pair = stream.get(timeout=1.0)
