@@ -323,7 +323,11 @@ def test_kept_checkpoints_average_and_export(
     save_weights(DenoiseNet(ModelConfig(channels=(4, 8, 8))), other)
     assert average_main(["--run", str(run), "--blend-with", str(other), "--share", "0.5"]) != 0
     assert not (run / BLENDED).exists()
-    assert average_main([*blend, "0.25"]) == 0
+    assert average_main([*blend, "0.5", "--checkpoint", LAST]) == 0
+    last = load_checkpoint(run / LAST)["model"]
+    for key, value in load_checkpoint(run / BLENDED)["model"].items():
+        torch.testing.assert_close(value, 0.5 * six[key] + 0.5 * last[key])
+    assert average_main([*blend, "0.25"]) == 0  # best.pt by default
     blended = load_checkpoint(run / BLENDED)
     best = load_checkpoint(run / BEST)["model"]
     for key, value in blended["model"].items():

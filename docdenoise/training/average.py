@@ -21,7 +21,7 @@ loss that keeps thin strokes dark) moves along a path on which the measures it t
 models can keep most of the gain at a fraction of the cost. The run's network and the base must
 be the same; the result is scored on the run's validation set and written as ``blended.pt``::
 
-    python -m docdenoise.training.average --run runs/fast-thin \\
+    python -m docdenoise.training.average --run runs/fast-thin --checkpoint last.pt \\
         --blend-with assets/docdenoise-fast.safetensors --share 0.7
 """
 

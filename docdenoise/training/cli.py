@@ -205,7 +205,7 @@ def export_main(argv: list[str] | None = None) -> int:
 
 def average_main(argv: list[str] | None = None) -> int:
     """``python -m docdenoise.training.average --run runs/NAME --from-step N``, or
-    ``... --run runs/NAME --blend-with BASE.safetensors --share S``."""
+    ``... --run runs/NAME --blend-with BASE.safetensors --share S [--checkpoint last.pt]``."""
     from docdenoise.training.average import AVERAGED, BLENDED, average_run, blend_run
 
     p = argparse.ArgumentParser(prog="python -m docdenoise.training.average")
@@ -216,6 +216,8 @@ def average_main(argv: list[str] | None = None) -> int:
                      help="blend the run's best.pt with the weights it was tuned from")  # fmt: skip
     p.add_argument("--share", type=float, default=None,
                    help="the tuned run's share of a blend, 0..1 (with --blend-with)")  # fmt: skip
+    p.add_argument("--checkpoint", default="best.pt",
+                   help="the run's weights to blend: best.pt, last.pt or kept/step-N.pt")  # fmt: skip
     args = p.parse_args(argv)
     if (args.blend_with is None) != (args.share is None):
         p.error("--blend-with and --share go together")
@@ -224,7 +226,8 @@ def average_main(argv: list[str] | None = None) -> int:
 
     def work() -> int:
         if args.blend_with is not None:
-            result = blend_run(args.run, args.blend_with, args.share, shlex.join(words))
+            command = shlex.join(words)
+            result = blend_run(args.run, args.blend_with, args.share, command, args.checkpoint)
             rmse = result["metrics"]["rmse"]
             print(f"wrote {args.run / BLENDED}: {1 - args.share:.2f} x {args.blend_with} + "
                   f"{args.share:.2f} x the run, val RMSE {rmse:.5f}")  # fmt: skip
