@@ -217,7 +217,7 @@ def average_main(argv: list[str] | None = None) -> int:
     p.add_argument("--share", type=float, default=None,
                    help="the tuned run's share of a blend, 0..1 (with --blend-with)")  # fmt: skip
     p.add_argument("--checkpoint", default="best.pt",
-                   help="which weights of the run to blend (best.pt, last.pt, kept/...)")  # fmt: skip
+                   help="the run's weights to blend (best.pt, last.pt, ...)")  # fmt: skip
     args = p.parse_args(argv)
     if (args.blend_with is None) != (args.share is None):
         p.error("--blend-with and --share go together")
