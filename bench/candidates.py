@@ -1,6 +1,6 @@
 """Compare candidate weights on the measures a validation RMSE does not show. Prints a table.
 
-    .venv/bin/python bench/candidates.py [--ocr] fast runs/NAME/export.safetensors [more...]
+    .venv/bin/python bench/candidates.py [--ocr [--ocr-pages N]] fast runs/NAME/final.safetensors
 
 For each weights file: the share of small-mark ink kept (the pages of
 ``tests/test_quality.py::test_nothing_small_is_erased``), of Korean stroke ink kept (the pages
@@ -85,12 +85,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("weights", nargs="+", help=".safetensors files (or fast)")
     parser.add_argument("--ocr", action="store_true", help="also Tesseract on bench/ocr.py's pages")
+    parser.add_argument("--ocr-pages", type=int, default=None, help="how many (default: ocr's 12)")
     args = parser.parse_args(argv)
     pages = None
     if args.ocr:
         import ocr
 
-        pages = ocr.ocr_pages(ocr.OCR_PAGES, ocr.FULL_WINDOW)
+        pages = ocr.ocr_pages(args.ocr_pages or ocr.OCR_PAGES, ocr.FULL_WINDOW)
     results = {w: measure(w, pages) for w in args.weights}
     names = list(next(iter(results.values())))
     print("| weights | " + " | ".join(names) + " |")
