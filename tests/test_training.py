@@ -156,6 +156,30 @@ def test_thinning_penalty_is_one_sided_and_only_on_ink() -> None:
     assert denoise_loss(darker, target, on).total == denoise_loss(darker, target, off).total
 
 
+def test_stray_ink_penalty_is_one_sided_and_only_away_from_ink() -> None:
+    """Paper predicted darker than it was costs, away from ink; the ring beside a stroke, the
+    stroke itself and paper predicted lighter do not."""
+    target = torch.ones(1, 1, 8, 8)
+    target[0, 0, 2:6, 3] = 0.3  # a thin stroke; the dilated mask covers columns 2..4
+    exact = torch.logit(target.clamp(1e-4, 1 - 1e-4))
+    speck = exact.clone()
+    speck[0, 0, 0, 7] = 0.0  # a stray grey speck (0.5) far from the stroke
+    ring = exact.clone()
+    ring[0, 0, 3, 4] = 0.0  # the stroke drawn a pixel bolder
+    bold = exact.clone()
+    bold[0, 0, 2:6, 3] = -3.0  # the stroke itself darker
+    on, off = LossConfig(stray_ink=2.0), LossConfig()
+    base = denoise_loss(exact, target, on).stray_ink  # paper at 1 - 1e-4 (clamped logits)
+    assert base < 2e-4
+    expected = base + (1.0 - 0.5) / 64
+    assert denoise_loss(speck, target, on).stray_ink == pytest.approx(expected, rel=1e-3)
+    assert denoise_loss(ring, target, on).stray_ink == pytest.approx(base)
+    assert denoise_loss(bold, target, on).stray_ink == pytest.approx(base)
+    gap = denoise_loss(speck, target, on).total - denoise_loss(speck, target, off).total
+    assert float(gap) == pytest.approx(2.0 * expected, rel=1e-3)
+    assert denoise_loss(speck, target, off).stray_ink == 0.0
+
+
 def _fixed_batch() -> tuple[torch.Tensor, torch.Tensor]:
     pairs = [fake_pair(seed, 64) for seed in range(4)]
     noisy = np.stack([p[0] for p in pairs])[:, None].astype(np.float32) / 255

@@ -79,6 +79,7 @@ class LossConfig:
     ink_dilate: int = 1
     l1: float = 0.5
     thinning: float = 0.0  # one-sided: ink predicted lighter than the target (see loss.py)
+    stray_ink: float = 0.0  # one-sided: paper away from ink predicted darker (see loss.py)
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,13 @@ Why these terms:
   vanished comma. This term adds ``thinning * (prediction - target)`` on the core ink pixels
   (target darker than ``ink_threshold``, not dilated) where the prediction is lighter, and
   nothing where it is darker, which moves the uncertain edge towards ink.
+* **Stray-ink penalty** (``stray_ink``, off by default). The mirror of the thinning penalty, on
+  the paper away from ink (outside the dilated ink mask): ``stray_ink * (target - prediction)``
+  where the prediction is darker than the target. The ink weight and the thinning penalty both
+  teach "when unsure, keep it dark", and the network applies that far from any stroke too: it
+  keeps the other side's text, laid-paper lines and a stain's grain as ink (docs/training.md).
+  The ring beside real strokes is inside the dilated mask and untouched, so this term charges
+  isolated marks the clean page does not have, not the edges of strokes it does.
 
 Arrays: ``logits`` and ``target`` are ``(N, 1, H, W)``; ``target`` float in [0, 1], 1 = paper.
 """
@@ -51,6 +58,7 @@ class LossParts:
     l1: float
     ink_fraction: float
     thinning: float = 0.0
+    stray_ink: float = 0.0
 
 
 def ink_mask(target: torch.Tensor, threshold: float, dilate: int) -> torch.Tensor:
@@ -76,6 +84,15 @@ def denoise_loss(logits: torch.Tensor, target: torch.Tensor, config: LossConfig)
         core = (target < config.ink_threshold).to(target.dtype)
         thinning = (F.relu(page - target) * core).mean()
         total = total + config.thinning * thinning
+    stray = torch.zeros((), device=logits.device)
+    if config.stray_ink:
+        stray = (F.relu(target - page) * (1.0 - ink)).mean()
+        total = total + config.stray_ink * stray
     return LossParts(
-        total, float(bce.detach()), float(l1.detach()), float(ink.mean()), float(thinning.detach())
+        total,
+        float(bce.detach()),
+        float(l1.detach()),
+        float(ink.mean()),
+        float(thinning.detach()),
+        float(stray.detach()),
     )
