@@ -32,9 +32,9 @@ from docdenoise.weights import resolve_model
 WEIGHTS = Path(os.environ.get("DOCDENOISE_KOREAN_WEIGHTS") or resolve_model("fast"))
 NOT_YET = (
     "the shipped model keeps 98.2% of Hangul stroke ink; models trained with Korean, Japanese "
-    "and Chinese pages reached 98.8% (fast-cjk.toml) and 99.3% (fast-thin.toml, with a thinning "
-    "penalty) but did worse on the real DIBCO pages and for OCR, so they were not shipped "
-    "(issue 9, docs/training.md)"
+    "and Chinese pages reached 98.8% (fast-cjk.toml) and 99.0-99.3% with a thinning penalty "
+    "(fast-thin, fast-flat, fast-stray and blends), and each failed the rule for shipping on the "
+    "real DIBCO pages or on OCR, so none was shipped (issue 9, docs/training.md)"
 )
 
 
