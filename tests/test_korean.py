@@ -30,12 +30,6 @@ from docdenoise.synth.fonts import CjkFontsNotFoundError, cjk_faces
 from docdenoise.weights import resolve_model
 
 WEIGHTS = Path(os.environ.get("DOCDENOISE_KOREAN_WEIGHTS") or resolve_model("fast"))
-NOT_YET = (
-    "the shipped model keeps 98.2% of Hangul stroke ink; models trained with Korean, Japanese "
-    "and Chinese pages reached 98.8% (fast-cjk.toml) and 99.0-99.3% with a thinning penalty "
-    "(fast-thin, fast-flat, fast-stray and blends), and each failed the rule for shipping on the "
-    "real DIBCO pages or on OCR, so none was shipped (issue 9, docs/training.md)"
-)
 
 
 def _korean_fonts() -> bool:
@@ -65,7 +59,6 @@ def pages() -> list[Cleaned]:
     ]
 
 
-@pytest.mark.xfail(strict=False, reason=NOT_YET)
 def test_korean_strokes_keep_their_ink(pages: list[Cleaned]) -> None:
     """Pixels that are clearly ink on the clean page (Hangul strokes, with the forms' rules and
     boxes) stay clearly ink after cleaning: >= MIN_KEPT of them, all pages together."""
