@@ -18,6 +18,7 @@ same examples. Numbers and commands: docs/reliability.md.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import io
 import json
@@ -382,10 +383,8 @@ def open_handles(path: Path) -> int | None:
     target = str(path.resolve())
     count = 0
     for name in os.listdir(fd_dir):
-        try:
+        with contextlib.suppress(OSError):  # closed between listing and reading
             count += os.readlink(fd_dir / name) == target
-        except OSError:  # closed between listing and reading
-            pass
     return count
 
 
