@@ -326,6 +326,10 @@ def test_kept_checkpoints_average_and_export(
     assert export_main(["--run", str(run), "--out", str(weights), "--checkpoint", AVERAGED]) == 0
     model, card = load_weights(weights)
     assert card["averaged_steps"] == [6, 9] and card["steps"] == 9
+    # the card alone says how its file was made: training, averaging, then this export
+    assert "docdenoise.training.average" in card["commands"][-2]
+    assert "docdenoise.training.export" in card["commands"][-1]
+    assert str(weights) in card["commands"][-1] and AVERAGED in card["commands"][-1]
     for key, value in model.state_dict().items():
         assert torch.equal(value, averaged["model"][key]), key
     # last.pt and kept weights carry no validation: export scores them on the run's own set
@@ -362,4 +366,4 @@ def test_kept_checkpoints_average_and_export(
     _model, card = load_weights(out)
     assert card["blended_with"]["share_of_tuned"] == 0.25
     assert card["blended_with"]["sha256"] == sha256_of(base)
-    assert "--blend-with" in card["commands"][-1]
+    assert "--blend-with" in card["commands"][-2] and BLENDED in card["commands"][-1]

@@ -146,7 +146,12 @@ def _train(args: argparse.Namespace, command: str, tty: bool) -> int:
     return EXIT_OK
 
 
-def _export_only(run_dir: Path | None, target: Path | None, checkpoint: str = "best.pt") -> int:
+def _export_only(
+    run_dir: Path | None,
+    target: Path | None,
+    checkpoint: str = "best.pt",
+    command: str | None = None,
+) -> int:
     from docdenoise.training.checkpoint import LAST, load_checkpoint
     from docdenoise.training.export import export_run
 
@@ -156,7 +161,7 @@ def _export_only(run_dir: Path | None, target: Path | None, checkpoint: str = "b
         config = load_checkpoint(run_dir / checkpoint).get("config")  # kept/ weights have none
         config = config or load_checkpoint(run_dir / LAST)["config"]
         target = Path(config["export"]["path"])
-    card = export_run(run_dir, target, checkpoint)
+    card = export_run(run_dir, target, checkpoint, command)
     metrics = card["metrics"]
     print(f"exported {run_dir / checkpoint} (step {card['steps']}, RMSE {metrics['val_rmse']:.5f}, "
           f"PSNR {metrics['val_psnr_db']:.2f} dB) to {target}")  # fmt: skip
@@ -200,7 +205,8 @@ def export_main(argv: list[str] | None = None) -> int:
                    help="best.pt, averaged.pt, last.pt or kept/step-N.pt")  # fmt: skip
     args = p.parse_args(argv)
     _setup_logging(False)
-    return _run(lambda: _export_only(args.run, args.out, args.checkpoint))
+    command = shlex.join(["python", "-m", "docdenoise.training.export", *(argv or sys.argv[1:])])
+    return _run(lambda: _export_only(args.run, args.out, args.checkpoint, command))
 
 
 def average_main(argv: list[str] | None = None) -> int:

@@ -82,16 +82,24 @@ def build_card(
     }
 
 
-def export_run(run_dir: Path, out: Path, checkpoint: str = BEST) -> dict[str, Any]:
+def export_run(
+    run_dir: Path, out: Path, checkpoint: str = BEST, command: str | None = None
+) -> dict[str, Any]:
     """Write ``out`` (.safetensors) and its card from ``run_dir/best.pt`` (or ``checkpoint``:
     ``averaged.pt`` or ``blended.pt`` (:mod:`docdenoise.training.average`), ``last.pt``, or a kept
-    ``kept/step-N.pt``, which are scored on the run's validation set first); returns the card."""
+    ``kept/step-N.pt``, which are scored on the run's validation set first); returns the card.
+
+    ``command``, the export command line as typed, ends the card's ``commands``, so that the
+    card alone says how its file was made (training's own export at the end of a run passes
+    none: ``docdenoise-train`` wrote that file)."""
     from docdenoise.training.average import scored_checkpoint
 
     run_dir, out = Path(run_dir), Path(out)
     best = load_checkpoint(run_dir / checkpoint)
     if "metrics" not in best:  # last.pt and kept weights were saved without a validation
         best = scored_checkpoint(run_dir, best["model"], int(best["step"]))
+    if command:
+        best = {**best, "commands": [*best["commands"], command]}
     model = DenoiseNet(ModelConfig.from_dict(best["config"]["model"]))
     model.load_state_dict(best["model"], strict=True)
     run_steps = None
