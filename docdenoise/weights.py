@@ -20,7 +20,7 @@ from typing import Any
 
 import torch
 from safetensors import SafetensorError, safe_open
-from safetensors.torch import save_file
+from safetensors.torch import save
 
 from docdenoise.assets import assets_dir
 from docdenoise.errors import ModelFileError
@@ -52,6 +52,23 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _sorted_header(blob: bytes) -> bytes:
+    """``blob`` (a safetensors file) with its JSON header's keys in sorted order.
+
+    safetensors writes the header from a hash map, so the order of its keys, and with it the
+    file's sha256, changes from one save to the next; sorted, the bytes depend on the weights
+    alone and exporting the same weights twice gives the same file. The header keeps its length
+    (safetensors pads it with spaces) and the tensor offsets are relative to the data that
+    follows it, so nothing else moves.
+    """
+    size = int.from_bytes(blob[:8], "little")
+    header = json.loads(blob[8 : 8 + size])
+    text = json.dumps(header, sort_keys=True, separators=(",", ":")).encode("utf-8")
+    if len(text) > size:  # cannot happen for a header safetensors wrote compactly; keep it
+        return blob
+    return blob[:8] + text.ljust(size, b" ") + blob[8 + size :]
+
+
 def save_weights(
     model: DenoiseNet, path: Path, card: dict[str, Any] | None = None
 ) -> dict[str, Any]:
@@ -64,8 +81,8 @@ def save_weights(
     meta = {"format": FORMAT, "config": json.dumps(model.config.to_dict())}
     tmp = path.with_name(f".{path.name}.tmp")
     try:
-        save_file(tensors, str(tmp), metadata=meta)
-        os.chmod(tmp, 0o644)  # safetensors creates it 0600; a model is for everyone to read
+        tmp.write_bytes(_sorted_header(save(tensors, metadata=meta)))
+        os.chmod(tmp, 0o644)  # whatever the umask: a model is for everyone to read
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)

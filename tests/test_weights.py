@@ -113,3 +113,20 @@ def test_saved_model_is_readable_by_others(tmp_path: Path) -> None:
     path = tmp_path / "m.safetensors"
     save_weights(DenoiseNet(), path)
     assert path.stat().st_mode & 0o044 == 0o044
+
+
+def test_same_weights_give_the_same_file(tmp_path: Path) -> None:
+    """safetensors orders its header from a hash map; save_weights sorts it, so re-exporting the
+    same weights reproduces the file's bytes and sha256 (the model card cites the sha256)."""
+    torch.manual_seed(3)
+    model = DenoiseNet(ModelConfig(channels=(8, 16, 24)))
+    paths = [tmp_path / f"m{i}.safetensors" for i in range(6)]
+    shas = {save_weights(model, path)["sha256"] for path in paths}
+    assert len(shas) == 1
+    blob = paths[0].read_bytes()
+    size = int.from_bytes(blob[:8], "little")
+    header = json.loads(blob[8 : 8 + size])
+    assert list(header) == sorted(header) and list(header["__metadata__"]) == ["config", "format"]
+    loaded, _ = load_weights(paths[0])
+    for key, value in model.state_dict().items():
+        assert torch.equal(loaded.state_dict()[key], value)
