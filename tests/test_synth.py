@@ -98,6 +98,27 @@ def test_random_mix_respects_the_config() -> None:
         assert list(names) == [n for n in DEGRADATIONS if n in names]  # physical order
 
 
+def _mixes(config: SynthConfig, n: int = 400) -> list[tuple[str, ...]]:
+    from docdenoise.synth.degrade import choose
+
+    return [choose(np.random.default_rng(seed), config) for seed in range(n)]
+
+
+def test_mix_weights_change_only_the_odds_asked_for() -> None:
+    from docdenoise.synth.degrade import WEIGHTS
+
+    default = _mixes(SynthConfig())
+    # restating a default weight draws exactly the default mixes (seeded data sets stay put)
+    assert _mixes(SynthConfig(weights=(("faded_ink", WEIGHTS["faded_ink"]),))) == default
+    raised = _mixes(SynthConfig(weights=(("faded_ink", 6.0),)))
+    assert sum("faded_ink" in m for m in raised) > 2 * sum("faded_ink" in m for m in default)
+    assert not any("blur" in m for m in _mixes(SynthConfig(weights=(("blur", 0.0),))))
+    only_two = SynthConfig(
+        weights=tuple((n, 0.0) for n in DEGRADATIONS if n not in ("jpeg", "fold"))
+    )
+    assert set().union(*_mixes(only_two)) == {"jpeg", "fold"}  # fewer names than max: no error
+
+
 def test_unknown_degradation_is_a_clear_error() -> None:
     with pytest.raises(UnknownDegradationError, match="no_such_thing"):
         degrade(np.ones(SMALL, np.float32), np.random.default_rng(0), only=["no_such_thing"])
@@ -110,6 +131,10 @@ def test_config_is_validated() -> None:
         SynthConfig(layouts=("poster",))
     with pytest.raises(UnknownDegradationError, match="glitter"):
         SynthConfig(degradations=("fold", "glitter"))
+    with pytest.raises(UnknownDegradationError, match="glitter"):
+        SynthConfig(weights=(("glitter", 1.0),))
+    with pytest.raises(ValueError, match="weights"):
+        SynthConfig(weights=(("fold", float("nan")),))
 
 
 # --- every degradation ------------------------------------------------------------------------

@@ -80,6 +80,10 @@ def test_shipped_configs_parse() -> None:
         {"data": {"layouts": "form"}},
         {"data": {"layouts": ["form", 3]}},
         {"data": {"layouts": ["poster"]}},
+        {"data": {"degradation_weights": {"glitter": 2.0}}},
+        {"data": {"degradation_weights": {"blur": -1.0}}},
+        {"data": {"degradation_weights": {"blur": "high"}}},
+        {"data": {"degradation_weights": ["blur"]}},
     ],
 )
 def test_config_rejects_unknown_keys_and_bad_values(data: dict) -> None:
@@ -94,6 +98,15 @@ def test_data_scripts_reach_the_page_generator() -> None:
     assert korean.data.synth().layouts == ("form.ko",)
     cjk = load_config(CONFIG_DIR / "fast-cjk.toml").data.synth()
     assert {layout.partition(".")[2] for layout in cjk.layouts} == {"", "ko", "ja", "zh"}
+
+
+def test_degradation_weights_reach_the_page_generator(tmp_path: Path) -> None:
+    path = tmp_path / "weights.toml"
+    path.write_text("[data.degradation_weights]\nfaded_ink = 3\nblur = 2.5\n")
+    config = load_config(path)
+    assert config.data.synth().weights == (("blur", 2.5), ("faded_ink", 3.0))
+    assert config_from_dict(config.to_dict()) == config  # the checkpoint's copy reads back
+    assert load_config(CONFIG_DIR / "fast.toml").data.synth().weights == ()
 
 
 def test_config_error_names_the_key(tmp_path: Path) -> None:

@@ -29,6 +29,11 @@ class SynthConfig:
     ``letter``, ``letter.ko``, ... with equal odds, and ``layouts`` then lists exactly those (so
     a config rebuilt from its fields is the same config). CJK scripts need CJK fonts (see
     ``docdenoise.synth.fonts.cjk_faces``).
+
+    ``weights`` changes the odds of some degradations in the random mix: ``(("faded_ink",
+    3.0),)`` makes faded ink about twice as common as its default weight 1.4 (see
+    ``docdenoise.synth.degrade.WEIGHTS``); 0 leaves one out. Names not listed keep their
+    default, so an empty tuple draws exactly the default mix.
     """
 
     dpi_range: tuple[int, int] = (150, 400)
@@ -37,6 +42,7 @@ class SynthConfig:
     degradations: tuple[str, ...] | None = None
     max_degradations: int = 5
     scripts: tuple[str, ...] = ("latin",)
+    weights: tuple[tuple[str, float], ...] = ()
 
     def __post_init__(self) -> None:
         lo, hi = self.dpi_range
@@ -54,10 +60,15 @@ class SynthConfig:
             raise ValueError(f"scripts must be a non-empty subset of {SCRIPTS}, got {self.scripts}")
         if self.scripts != ("latin",):
             object.__setattr__(self, "layouts", with_scripts(self.layouts, self.scripts))
-        if self.degradations is not None:
-            from docdenoise.synth.degrade import check_names  # late: degrade imports this module
+        from docdenoise.synth.degrade import check_names  # late: degrade imports this module
 
+        if self.degradations is not None:
             check_names(self.degradations)
+        if self.weights:
+            check_names([name for name, _ in self.weights])
+            bad = [(n, w) for n, w in self.weights if not 0.0 <= w < float("inf")]
+            if bad:
+                raise ValueError(f"weights must be finite and >= 0, got {bad}")
         if self.max_degradations < 0:
             raise ValueError(f"max_degradations must be >= 0, got {self.max_degradations}")
 

@@ -34,7 +34,9 @@ class DataConfig:
 
     ``layouts`` and ``scripts`` choose the page kinds as :class:`docdenoise.synth.SynthConfig`
     does (``scripts = ["latin", "ko"]`` adds a Korean variant of every layout; a layout may also
-    name its script, ``"form.ko"``, to weight the mix by listing it).
+    name its script, ``"form.ko"``, to weight the mix by listing it). ``degradation_weights``
+    (a ``[data.degradation_weights]`` table, ``faded_ink = 3.0``) changes the odds of those
+    degradations in the random mix (:class:`docdenoise.synth.SynthConfig` ``weights``).
     """
 
     seed: int = 1
@@ -48,10 +50,12 @@ class DataConfig:
     flips: bool = True
     layouts: tuple[str, ...] = ("form", "letter", "text", "table")
     scripts: tuple[str, ...] = ("latin",)
+    degradation_weights: dict[str, float] = field(default_factory=dict)
 
     def synth(self) -> SynthConfig:
         """The page generator's config for these pages."""
-        return SynthConfig(layouts=self.layouts, scripts=self.scripts)
+        weights = tuple(sorted(self.degradation_weights.items()))
+        return SynthConfig(layouts=self.layouts, scripts=self.scripts, weights=weights)
 
 
 @dataclass(frozen=True)
@@ -157,6 +161,10 @@ def _coerce(value: Any, kind: Any, where: str) -> Any:
         if all(isinstance(item, str) for item in value):
             return tuple(value)
         raise UsageError(where, f"expected a list of strings, got {value!r}", "fix the config file")
+    if kind == dict[str, float] and isinstance(value, dict):
+        if all(isinstance(v, int | float) and not isinstance(v, bool) for v in value.values()):
+            return {str(k): float(v) for k, v in value.items()}
+        raise UsageError(where, f"expected numbers, got {value!r}", "fix the config file")
     name = getattr(kind, "__name__", str(kind))
     raise UsageError(where, f"expected {name}, got {value!r}", "fix the config file")
 
@@ -214,7 +222,7 @@ def check_config(config: TrainConfig, source: str = "config") -> None:
     try:
         d.synth()
     except ValueError as exc:
-        problems.append(f"data.layouts/scripts: {exc}")
+        problems.append(f"data.layouts/scripts/degradation_weights: {exc}")
     if r.amp not in ("auto", "bf16", "fp16", "off"):
         problems.append(f"run.amp = {r.amp!r} is not one of auto, bf16, fp16, off")
     if problems:

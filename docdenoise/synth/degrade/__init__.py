@@ -81,8 +81,12 @@ def choose(rng: np.random.Generator, config: SynthConfig = SynthConfig()) -> tup
     )
     if not pool or config.max_degradations == 0 or rng.random() < P_NONE:
         return ()
+    table = {**WEIGHTS, **dict(config.weights)}
+    weights = np.array([table[n] for n in pool])
     k = int(rng.integers(1, min(config.max_degradations, len(pool)) + 1))
-    weights = np.array([WEIGHTS[n] for n in pool])
+    k = min(k, int(np.count_nonzero(weights)))  # weights of 0 leave names out
+    if k == 0:
+        return ()
     picked = rng.choice(len(pool), size=k, replace=False, p=weights / weights.sum())
     return check_names([pool[int(i)] for i in picked])
 
