@@ -196,6 +196,20 @@ def text_mask(page: np.ndarray, threshold: float) -> np.ndarray:
     return to_unit(page) < threshold
 
 
+def precision_recall(found: np.ndarray, truth: np.ndarray) -> tuple[float, float]:
+    """Share of the found text pixels that are text, and of the text pixels that were found.
+
+    Which half of :func:`f_measure` a cleaner loses: precision falls when it keeps stains or the
+    other side's text as ink, recall when it erases or thins strokes. An empty mask scores 1.0
+    (nothing found wrongly, nothing to find).
+    """
+    if found.shape != truth.shape:
+        raise ValueError(f"shapes differ: {found.shape} vs {truth.shape}")
+    hits = int(np.count_nonzero(found & truth))
+    n_found, n_true = int(np.count_nonzero(found)), int(np.count_nonzero(truth))
+    return (hits / n_found if n_found else 1.0, hits / n_true if n_true else 1.0)
+
+
 def f_measure(found: np.ndarray, truth: np.ndarray) -> float:
     """F-measure (harmonic mean of precision and recall) of a text mask against the true one.
 

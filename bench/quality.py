@@ -31,7 +31,15 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import baselines
 import ocr
-from baselines import f_measure, otsu_threshold, rmse, text_mask, to_uint8, to_unit
+from baselines import (
+    f_measure,
+    otsu_threshold,
+    precision_recall,
+    rmse,
+    text_mask,
+    to_uint8,
+    to_unit,
+)
 from common import REPO, write_section
 from figure import quality_figure
 
@@ -173,18 +181,22 @@ def dibco_section(cleaners: Cleaners, scale: Scale) -> str | None:
         return None
     pages = dibco_pages(scale.dibco_pages)
     rows = [row for row in DIBCO_ROWS if row[1] in cleaners]
-    scores: dict[str, list[tuple[float, float]]] = {row[0]: [] for row in rows}
+    scores: dict[str, list[tuple[float, float, float, float]]] = {row[0]: [] for row in rows}
     for name, noisy, truth in pages:
         outputs = {cleaner: cleaners[cleaner](noisy) for cleaner in {r[1] for r in rows}}
         for label, cleaner, rule in rows:
             out = outputs[cleaner]
             threshold = otsu_threshold(out) if rule == "otsu" else float(rule)
             found = text_mask(out, threshold)
-            scores[label].append((rmse(out, truth), f_measure(found, truth < 0.5)))
+            text = truth < 0.5
+            scores[label].append(
+                (rmse(out, truth), f_measure(found, text), *precision_recall(found, text))
+            )
         print(f"dibco {name}: " + ", ".join(f"{k} F {v[-1][1]:.3f}" for k, v in scores.items()))
     rules = {label: "Otsu" if rule == "otsu" else f"< {rule}" for label, _, rule in rows}
     summary = [
         f"| {label} | {np.mean([s[0] for s in v]):.4f} | {np.mean([s[1] for s in v]):.3f} "
+        f"| {np.mean([s[2] for s in v]):.3f} | {np.mean([s[3] for s in v]):.3f} "
         f"| {rules[label]} |"
         for label, v in scores.items()
     ]
@@ -200,10 +212,13 @@ def dibco_section(cleaners: Cleaners, scale: Scale) -> str | None:
             "never trained or tuned on. RMSE of each output *as it is* against the 0/1 ground "
             "truth (the model's and most baselines' outputs are grey, so their RMSE includes "
             "the grey of ink and paper; Otsu's is black/white), and F-measure of the text "
-            "pixels after the threshold shown. Mean over pages.",
+            "pixels after the threshold shown, with its two halves: precision (the share of "
+            "the pixels marked as text that are text; stains and show-through lower it) and "
+            "recall (the share of the text that was marked; erased or thinned strokes lower "
+            "it). Mean over pages.",
             "",
-            "| Cleaner | RMSE ↓ | F-measure ↑ | Text threshold |",
-            "|---|---:|---:|---|",
+            "| Cleaner | RMSE ↓ | F-measure ↑ | Precision | Recall | Text threshold |",
+            "|---|---:|---:|---:|---:|---|",
             *summary,
             "",
             "<details><summary>Per page: RMSE / F-measure</summary>",

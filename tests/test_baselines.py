@@ -127,6 +127,10 @@ def test_f_measure() -> None:
     half = np.zeros_like(truth)
     half[0, :2] = True  # precision 1, recall 1/2 -> F = 2/3
     assert baselines.f_measure(half, truth) == pytest.approx(2 / 3)
+    assert baselines.precision_recall(found, truth) == (0.75, 0.75)
+    assert baselines.precision_recall(half, truth) == (1.0, 0.5)
+    assert baselines.precision_recall(~truth, truth) == (0.0, 0.0)
+    assert baselines.precision_recall(np.zeros_like(truth), truth) == (1.0, 0.0)
 
 
 # --- OCR text metrics -----------------------------------------------------------------------
