@@ -6,7 +6,8 @@ For each weights file: the share of small-mark ink kept (the pages of
 ``tests/test_quality.py::test_nothing_small_is_erased``), of Korean stroke ink kept (the pages
 of ``bench/korean.py``), the RMSE on the bundled sample scan, stray marks (dark pixels the model
 draws on paper, per million paper pixels, on 12 pages damaged like the sample), and on the real
-DIBCO pages (when ``../shared/data`` is there) the mean RMSE and the F-measure after Otsu.
+DIBCO pages (when ``../shared/data`` is there) the mean RMSE and the F-measure after Otsu,
+with its precision and recall.
 Used to decide whether a training run's weights replace the shipped ones; the real pages judge,
 they never train or pick checkpoints.
 """
@@ -23,7 +24,7 @@ import numpy as np
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent / "tests")]
 import test_quality as tq  # noqa: E402 (the small-mark pages: the figures are the test's own)
-from baselines import f_measure, otsu_threshold, rmse, text_mask  # noqa: E402
+from baselines import f_measure, otsu_threshold, precision_recall, rmse, text_mask  # noqa: E402
 from korean import ink_kept, korean_pages  # noqa: E402
 from quality import DIBCO, dibco_pages  # noqa: E402
 
@@ -103,9 +104,14 @@ def measure(weights: str, ocr_pages: list | None = None) -> dict[str, float]:
         for _, noisy, truth in dibco_pages(None):
             cleaned = den.denoise(noisy, dtype=np.float32)
             found = text_mask(cleaned, otsu_threshold(cleaned))
-            scores.append((rmse(cleaned, truth), f_measure(found, truth < 0.5)))
+            text = truth < 0.5
+            scores.append(
+                (rmse(cleaned, truth), f_measure(found, text), *precision_recall(found, text))
+            )
         out["DIBCO RMSE"] = float(np.mean([s[0] for s in scores]))
         out["DIBCO F (Otsu)"] = float(np.mean([s[1] for s in scores]))
+        out["DIBCO precision"] = float(np.mean([s[2] for s in scores]))
+        out["DIBCO recall"] = float(np.mean([s[3] for s in scores]))
     if ocr_pages is not None:
         out["OCR CER cleaned"] = ocr_error(
             lambda page: den.denoise(page, dtype=np.float32), ocr_pages
