@@ -196,6 +196,14 @@ def text_mask(page: np.ndarray, threshold: float) -> np.ndarray:
     return to_unit(page) < threshold
 
 
+def _mask_counts(found: np.ndarray, truth: np.ndarray) -> tuple[int, int, int]:
+    """``(text pixels found, pixels found, text pixels)`` of two boolean masks of one shape."""
+    if found.shape != truth.shape:
+        raise ValueError(f"shapes differ: {found.shape} vs {truth.shape}")
+    hits = int(np.count_nonzero(found & truth))
+    return hits, int(np.count_nonzero(found)), int(np.count_nonzero(truth))
+
+
 def precision_recall(found: np.ndarray, truth: np.ndarray) -> tuple[float, float]:
     """Share of the found text pixels that are text, and of the text pixels that were found.
 
@@ -203,10 +211,7 @@ def precision_recall(found: np.ndarray, truth: np.ndarray) -> tuple[float, float
     other side's text as ink, recall when it erases or thins strokes. An empty mask scores 1.0
     (nothing found wrongly, nothing to find).
     """
-    if found.shape != truth.shape:
-        raise ValueError(f"shapes differ: {found.shape} vs {truth.shape}")
-    hits = int(np.count_nonzero(found & truth))
-    n_found, n_true = int(np.count_nonzero(found)), int(np.count_nonzero(truth))
+    hits, n_found, n_true = _mask_counts(found, truth)
     return (hits / n_found if n_found else 1.0, hits / n_true if n_true else 1.0)
 
 
@@ -216,10 +221,7 @@ def f_measure(found: np.ndarray, truth: np.ndarray) -> float:
     Both are boolean ``(H, W)`` masks, True = text. Two empty masks agree perfectly (1.0); one
     empty mask against a non-empty one scores 0.0.
     """
-    if found.shape != truth.shape:
-        raise ValueError(f"shapes differ: {found.shape} vs {truth.shape}")
-    hits = int(np.count_nonzero(found & truth))
-    n_found, n_true = int(np.count_nonzero(found)), int(np.count_nonzero(truth))
+    hits, n_found, n_true = _mask_counts(found, truth)
     if n_found == 0 and n_true == 0:
         return 1.0
     return 2.0 * hits / (n_found + n_true)
