@@ -118,6 +118,35 @@ def receptive_field_radius(config: ModelConfig) -> int:
     return radius
 
 
+def channel_groups(config: ModelConfig) -> dict[str, tuple[tuple[int, ...], tuple[int, ...]]]:
+    """Each convolution's input and output channels as the groups they are made of.
+
+    A layer fed by a concatenation has one input group per tensor concatenated (``dec2`` sees
+    the upsampled features, then the skip); a layer feeding a pixel shuffle has one output group
+    whose channels are ordered feature-major, so a narrower network's channels are a prefix of a
+    wider one's. :func:`docdenoise.training.loop.warm_start` uses this to seed a larger network
+    from a smaller one, group by group.
+    """
+    c1, c2, c3 = config.channels
+    skip = (4,) if config.input_skip else ()
+    groups: dict[str, tuple[tuple[int, ...], tuple[int, ...]]] = {
+        "enc1a": ((4,), (c1,)),
+        "enc1b": ((c1,), (c1,)),
+        "down1": ((c1,), (c2,)),
+        "enc2": ((c2,), (c2,)),
+        "down2": ((c2,), (c3,)),
+        "up2": ((c3,), (4 * c2,)),
+        "dec2": ((c2, c2), (c2,)),
+        "up1": ((c2,), (4 * c1,)),
+        "dec1a": ((c1, c1, *skip), (c1,)),
+        "dec1b": ((c1,), (4,)),
+    }
+    for b in range(config.bottleneck_blocks):
+        groups[f"bottleneck.{b}.0"] = ((c3,), (c3,))
+        groups[f"bottleneck.{b}.2"] = ((c3,), (c3,))
+    return groups
+
+
 def _conv(cin: int, cout: int, stride: int = 1) -> nn.Conv2d:
     return nn.Conv2d(cin, cout, 3, stride=stride, padding=1)
 

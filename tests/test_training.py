@@ -290,11 +290,53 @@ def test_warm_start_grows_a_model_that_computes_the_same(tmp_path: Path) -> None
     torch.manual_seed(0)
     source = DenoiseNet(ModelConfig(channels=(8, 8, 16))).eval()
     grown = DenoiseNet(ModelConfig(channels=(8, 8, 16), input_skip=True)).eval()
-    warm_start(grown, source.state_dict())
+    warm_start(grown, source)
     x = torch.rand(1, 1, 48, 40)
     with torch.no_grad():
         assert torch.equal(source(x), grown(x))
     assert grown.dec1a.weight.shape[1] == source.dec1a.weight.shape[1] + 4
+
+
+@pytest.mark.parametrize("skip", [False, True])
+def test_warm_start_into_wider_and_deeper_computes_the_same(skip: bool) -> None:
+    """Wider at every scale and with more bottleneck blocks (the quality model grown from the
+    fast one): the same output at first, and every new weight still learns."""
+    from docdenoise.model import DenoiseNet, ModelConfig, channel_groups
+    from docdenoise.training.loop import warm_start
+
+    torch.manual_seed(1)
+    small = ModelConfig(channels=(4, 8, 8), bottleneck_blocks=1, input_skip=True)
+    big = ModelConfig(channels=(8, 12, 16), bottleneck_blocks=3, input_skip=True)
+    source = DenoiseNet(small if skip else ModelConfig(channels=(4, 8, 8))).eval()
+    for _ in range(3):  # trained-looking source weights, biases included
+        for p in source.parameters():
+            p.data.normal_(0, 0.3)
+    grown = DenoiseNet(big).eval()
+    warm_start(grown, source)
+    x = torch.rand(2, 1, 64, 48)
+    with torch.no_grad():
+        assert torch.allclose(source(x), grown(x), atol=1e-6)
+    for name, (cin, cout) in channel_groups(big).items():  # the layout is the real one
+        assert grown.get_submodule(name).weight.shape[:2] == (sum(cout), sum(cin)), name
+
+    grown.train()
+    ((grown(x) - 0.5) ** 2).mean().backward()
+    new_block_out = grown.get_submodule("bottleneck.2.2").weight
+    assert new_block_out.grad is not None and new_block_out.grad.abs().sum() > 0
+    wide_cols = grown.dec1b.weight.grad[:, 4:]  # dec1b's inputs from the new channels
+    assert wide_cols.abs().sum() > 0
+
+
+def test_warm_start_refuses_to_shrink() -> None:
+    from docdenoise.errors import UsageError
+    from docdenoise.model import DenoiseNet, ModelConfig
+    from docdenoise.training.loop import warm_start
+
+    big = DenoiseNet(ModelConfig(channels=(8, 8, 16), bottleneck_blocks=2))
+    with pytest.raises(UsageError, match="cannot grow"):
+        warm_start(DenoiseNet(ModelConfig(channels=(8, 4, 16), bottleneck_blocks=2)), big)
+    with pytest.raises(UsageError, match="fewer bottleneck blocks"):
+        warm_start(DenoiseNet(ModelConfig(channels=(8, 8, 16), bottleneck_blocks=1)), big)
 
 
 def test_mean_state_is_the_element_wise_mean() -> None:

@@ -27,7 +27,7 @@ import torch
 
 from docdenoise.device import DeviceChoice, cpu_threads, pick_device
 from docdenoise.errors import UsageError
-from docdenoise.model import DenoiseNet
+from docdenoise.model import DenoiseNet, channel_groups
 from docdenoise.training.average import KEPT, kept_name
 from docdenoise.training.checkpoint import (
     BEST,
@@ -129,20 +129,49 @@ def describe_hardware(choice: DeviceChoice, threads: int, workers: int) -> dict[
     }
 
 
-def warm_start(model: DenoiseNet, source: dict[str, torch.Tensor]) -> None:
-    """Seed ``model`` from another model's weights: equal shapes are copied; a layer that
-    gained input channels (``input_skip``) keeps the old ones and starts the new ones at zero,
-    so the grown network computes exactly what the source did."""
-    target = model.state_dict()
-    for key, value in target.items():
-        old = source[key]
-        if old.shape == value.shape:
-            value.copy_(old)
-        elif old.dim() == 4 and old.shape[0] == value.shape[0] and old.shape[1] < value.shape[1]:
-            value.zero_()
-            value[:, : old.shape[1]].copy_(old)
-        else:
-            raise UsageError(key, f"cannot grow {tuple(old.shape)} into {tuple(value.shape)}")
+def _placement(old: tuple[int, ...], new: tuple[int, ...]) -> torch.Tensor:
+    """Where each of a smaller layer's channels sits among a grown layer's, group by group."""
+    index: list[int] = []
+    start = 0
+    for size_old, size_new in zip(old, new, strict=False):  # new trailing groups hold none
+        index.extend(range(start, start + size_old))
+        start += size_new
+    return torch.tensor(index, dtype=torch.long)
+
+
+def warm_start(model: DenoiseNet, source: DenoiseNet) -> None:
+    """Seed ``model`` from an equal or smaller network so that it computes exactly what
+    ``source`` does, and can then use its extra capacity as it trains.
+
+    Layer by layer (:func:`~docdenoise.model.channel_groups`), the source's weights go where its
+    channels sit in the grown layer, and the source's output channels get zero weights on the
+    new input channels (``input_skip``'s page, wider features). New output channels keep their
+    random start: every layer that reads them starts with zero weights on them, so they change
+    nothing until training finds them a use. A bottleneck block the source lacks starts with its
+    last convolution at zero, a residual block that adds nothing.
+    """
+    old_layout, new_layout = channel_groups(source.config), channel_groups(model.config)
+    old_state, target = source.state_dict(), model.state_dict()  # target shares model's tensors
+    if missing := sorted(set(old_layout) - set(new_layout)):
+        raise UsageError(missing[0], "cannot warm-start a network with fewer bottleneck blocks")
+    with torch.no_grad():
+        for layer, (new_in, new_out) in new_layout.items():
+            weight, bias = target[f"{layer}.weight"], target[f"{layer}.bias"]
+            if layer not in old_layout:  # a new bottleneck block: make it add nothing
+                if layer.endswith(".2"):
+                    weight.zero_()
+                    bias.zero_()
+                continue
+            old_in, old_out = old_layout[layer]
+            fits = len(old_in) <= len(new_in) and len(old_out) == len(new_out)
+            pairs = [*zip(old_in, new_in, strict=False), *zip(old_out, new_out, strict=False)]
+            if not fits or any(o > n for o, n in pairs):
+                old_shape = tuple(old_state[f"{layer}.weight"].shape)
+                raise UsageError(layer, f"cannot grow {old_shape} into {tuple(weight.shape)}")
+            rows, cols = _placement(old_out, new_out), _placement(old_in, new_in)
+            weight[rows] = 0.0
+            weight[rows[:, None], cols] = old_state[f"{layer}.weight"]
+            bias[rows] = old_state[f"{layer}.bias"]
 
 
 def _new_state(config: TrainConfig, device: torch.device, amp: torch.dtype | None) -> _State:
@@ -150,7 +179,7 @@ def _new_state(config: TrainConfig, device: torch.device, amp: torch.dtype | Non
     model = DenoiseNet(config.model)
     if config.run.init_from:
         source, _card = load_weights(config.run.init_from)
-        warm_start(model, source.state_dict())
+        warm_start(model, source)
     model = model.to(device)
     model = model.to(memory_format=torch.channels_last)  # type: ignore[call-overload]
     o = config.optim
