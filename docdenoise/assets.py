@@ -5,6 +5,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+MODEL_NAMES = ("fast", "quality")  # bundled models, by the name the CLI and the app take
+DEFAULT_MODEL = "fast"
+
 
 def assets_dir() -> Path:
     """The assets folder.
@@ -20,3 +23,14 @@ def assets_dir() -> Path:
         if candidate.is_dir():
             return candidate
     return here.parent / "assets"
+
+
+def bundled_model_path(name: str) -> Path:
+    """Where the bundled model ``name`` (one of :data:`MODEL_NAMES`) lives."""
+    return assets_dir() / f"docdenoise-{name}.safetensors"
+
+
+def bundled_models() -> list[str]:
+    """The bundled models present in this install, fastest first (a checkout or an app may
+    ship without ``quality``)."""
+    return [name for name in MODEL_NAMES if bundled_model_path(name).is_file()]

@@ -130,7 +130,8 @@ class RayPool:
     """Workers on a Ray cluster, ready to clean batches; a context manager that stops them."""
 
     def __init__(self, spec: RaySpec = RaySpec()) -> None:
-        from docdenoise.weights import MODEL_NAMES, load_weights
+        from docdenoise.assets import MODEL_NAMES
+        from docdenoise.weights import load_weights
 
         if (spec.workers is not None and spec.workers < 1) or spec.cpus_per_worker < 1:
             raise UsageError(None, "--workers and --cpus-per-worker must be at least 1")

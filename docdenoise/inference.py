@@ -26,13 +26,14 @@ from typing import Any, TypeVar
 import numpy as np
 import torch
 
+from docdenoise.assets import DEFAULT_MODEL
 from docdenoise.device import DeviceChoice, cpu_threads, pick_backend, pick_device
 from docdenoise.errors import DeviceError, OutOfMemoryError
 from docdenoise.model import DenoiseNet, receptive_field_radius
 from docdenoise.paper import divide, paper_shade
 from docdenoise.tilesize import activation_bytes_per_pixel, tile_for_memory
 from docdenoise.tiling import Tile, plan_tiles, read_window, split_tile, write_core
-from docdenoise.weights import DEFAULT_MODEL, load_weights
+from docdenoise.weights import load_weights
 
 log = logging.getLogger(__name__)
 

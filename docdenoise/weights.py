@@ -22,13 +22,11 @@ import torch
 from safetensors import SafetensorError, safe_open
 from safetensors.torch import save
 
-from docdenoise.assets import assets_dir
+from docdenoise.assets import MODEL_NAMES, bundled_model_path
 from docdenoise.errors import ModelFileError
 from docdenoise.model import DenoiseNet, ModelConfig
 
 FORMAT = "docdenoise"
-MODEL_NAMES = ("fast", "quality")
-DEFAULT_MODEL = "fast"
 _ALLOWED_DTYPES = (torch.float32, torch.float16, torch.bfloat16)
 
 
@@ -36,7 +34,7 @@ def resolve_model(name_or_path: str | os.PathLike[str]) -> Path:
     """``fast``/``quality`` -> the bundled file; anything else is taken as a path."""
     text = os.fspath(name_or_path)
     if text in MODEL_NAMES:
-        return assets_dir() / f"docdenoise-{text}.safetensors"
+        return bundled_model_path(text)
     return Path(text)
 
 

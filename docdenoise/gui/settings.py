@@ -13,10 +13,10 @@ from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings
 
+from docdenoise.assets import DEFAULT_MODEL
 from docdenoise.gui.translation import LANGUAGES
 
 MODEL_ENV = "DOCDENOISE_MODEL"
-DEFAULT_MODEL = "fast"
 DEVICES = ("auto", "cpu", "cuda", "mps")
 EXPORT_FORMATS = ("png", "tiff", "jpeg", "pdf")
 DEFAULT_THRESHOLD = 160  # the CLI's --bw default

@@ -1,4 +1,4 @@
-"""The Settings dialog: device, tile size, output format, model file and language."""
+"""The Settings dialog: device, tile size, output format, model and language."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from docdenoise.assets import DEFAULT_MODEL, bundled_models
 from docdenoise.gui.settings import DEVICES, EXPORT_FORMATS, AppSettings
 from docdenoise.gui.translation import LANGUAGES, NATIVE_NAMES
 
@@ -48,13 +49,30 @@ class SettingsDialog(QDialog):
         for fmt in EXPORT_FORMATS:
             self.fmt.addItem(fmt.upper() if fmt != "jpeg" else "JPEG", fmt)
         self.fmt.setCurrentIndex(EXPORT_FORMATS.index(settings.output_format))
-        self.model = QLineEdit(settings.model)
-        self.model.setPlaceholderText(self.tr("Bundled model (fast)"))
-        browse = QPushButton(self.tr("Browse…"))
-        browse.clicked.connect(self._browse)
-        model_row = QHBoxLayout()
-        model_row.addWidget(self.model)
-        model_row.addWidget(browse)
+        model_names = {
+            "fast": self.tr("Fast (bundled)"),
+            "quality": self.tr("Quality (bundled, slower)"),
+        }
+        self.model = QComboBox()
+        for name in bundled_models():
+            self.model.addItem(model_names.get(name, name), name)
+        self.model.addItem(self.tr("A model file"), "")  # "" (no name): the file below
+        self.model_file = QLineEdit()
+        self.model_file.setPlaceholderText(self.tr("A .safetensors file from docdenoise-train"))
+        self.model_file.setMinimumWidth(260)  # room for the hint and a short path
+        self.browse = QPushButton(self.tr("Browse…"))
+        self.browse.clicked.connect(self._browse)
+        chosen = settings.model or DEFAULT_MODEL
+        index = self.model.findData(chosen)
+        if index < 0:  # a file, or a bundled name this install lacks
+            index = self.model.count() - 1
+            self.model_file.setText(chosen)
+        self.model.setCurrentIndex(index)
+        self.model.currentIndexChanged.connect(self._model_changed)
+        self._model_changed()
+        file_row = QHBoxLayout()
+        file_row.addWidget(self.model_file)
+        file_row.addWidget(self.browse)
         self.language = QComboBox()
         for language in LANGUAGES:
             name = NATIVE_NAMES.get(language) or self.tr("System language")
@@ -68,9 +86,10 @@ class SettingsDialog(QDialog):
         form.addRow(self.tr("&Device:"), self.device)
         form.addRow(self.tr("&Tile size:"), self.tile)
         form.addRow(self.tr("Default output &format:"), self.fmt)
-        model_label = QLabel(self.tr("&Model file:"))
-        model_label.setBuddy(self.model)  # a row of a layout gets no buddy by itself
-        form.addRow(model_label, model_row)
+        form.addRow(self.tr("&Model:"), self.model)
+        file_label = QLabel(self.tr("Model fil&e:"))
+        file_label.setBuddy(self.model_file)  # a row of a layout gets no buddy by itself
+        form.addRow(file_label, file_row)
         form.addRow(self.tr("&Language:"), self.language)
         form.addRow("", restart)
         buttons = QDialogButtonBox(
@@ -80,21 +99,28 @@ class SettingsDialog(QDialog):
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
 
+    def _model_changed(self) -> None:
+        """The file row is for the last choice, a model file; a bundled model needs none."""
+        is_file = self.model.currentData() == ""
+        self.model_file.setEnabled(is_file)
+        self.browse.setEnabled(is_file)
+
     def _browse(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
             self,
             self.tr("Choose a Model"),
-            self.model.text(),
+            self.model_file.text(),
             self.tr("docdenoise models (*.safetensors)"),
         )
         if path:
-            self.model.setText(path)
+            self.model_file.setText(path)
 
     def accept(self) -> None:
         self.settings.device = str(self.device.currentData())
         tile = self.tile.value()
         self.settings.tile = 0 if tile == 0 else max(128, tile // 8 * 8)
         self.settings.output_format = str(self.fmt.currentData())
-        self.settings.model = self.model.text().strip()
+        name = str(self.model.currentData())
+        self.settings.model = name or self.model_file.text().strip()
         self.settings.language = str(self.language.currentData())
         super().accept()

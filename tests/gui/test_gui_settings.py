@@ -49,6 +49,48 @@ def test_settings_dialog_saves(qtbot: Any):
     assert again.model_spec().tile == 496
 
 
+def test_settings_dialog_offers_the_bundled_models_and_a_file(
+    qtbot: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """Each bundled model present is a choice of its own; a file is the last choice, and only
+    then is the file row enabled. A saved path comes back as that choice."""
+    assets = tmp_path / "assets"
+    assets.mkdir()
+    (assets / "docdenoise-fast.safetensors").write_bytes(b"")
+    monkeypatch.setenv("DOCDENOISE_ASSETS", str(assets))
+    settings = AppSettings(QSettings())
+    dialog = SettingsDialog(settings)
+    qtbot.addWidget(dialog)
+    assert [dialog.model.itemData(i) for i in range(dialog.model.count())] == ["fast", ""]
+    assert dialog.model.currentData() == "fast" and not dialog.model_file.isEnabled()
+
+    (assets / "docdenoise-quality.safetensors").write_bytes(b"")
+    dialog = SettingsDialog(settings)
+    qtbot.addWidget(dialog)
+    assert [dialog.model.itemData(i) for i in range(dialog.model.count())] == [
+        "fast",
+        "quality",
+        "",
+    ]
+    dialog.model.setCurrentIndex(dialog.model.findData("quality"))
+    dialog.accept()
+    assert AppSettings(QSettings()).model_spec().model == "quality"
+
+    dialog = SettingsDialog(AppSettings(QSettings()))
+    qtbot.addWidget(dialog)
+    assert dialog.model.currentData() == "quality"
+    dialog.model.setCurrentIndex(dialog.model.count() - 1)
+    assert dialog.model_file.isEnabled() and dialog.browse.isEnabled()
+    dialog.model_file.setText(" /models/mine.safetensors ")
+    dialog.accept()
+    assert AppSettings(QSettings()).model == "/models/mine.safetensors"
+
+    dialog = SettingsDialog(AppSettings(QSettings()))
+    qtbot.addWidget(dialog)
+    assert dialog.model.currentData() == "" and dialog.model_file.isEnabled()
+    assert dialog.model_file.text() == "/models/mine.safetensors"
+
+
 def test_window_geometry_and_controls_are_remembered(qtbot: Any, settings: AppSettings):
     first = MainWindow(settings)
     qtbot.addWidget(first)

@@ -655,8 +655,28 @@ page {page} of {count}</source>
         <translation>페이지를 이 크기의 정사각형 타일로 나누어 정리합니다. 작을수록 메모리를 적게 씁니다</translation>
     </message>
     <message>
-        <source>Bundled model (fast)</source>
-        <translation>기본 제공 모델 (fast)</translation>
+        <source>Fast (bundled)</source>
+        <translation>빠른 모델 (기본 제공)</translation>
+    </message>
+    <message>
+        <source>Quality (bundled, slower)</source>
+        <translation>고품질 모델 (기본 제공, 더 느림)</translation>
+    </message>
+    <message>
+        <source>A model file</source>
+        <translation>모델 파일 지정</translation>
+    </message>
+    <message>
+        <source>A .safetensors file from docdenoise-train</source>
+        <translation>docdenoise-train으로 만든 .safetensors 파일</translation>
+    </message>
+    <message>
+        <source>&amp;Model:</source>
+        <translation>모델(&amp;M):</translation>
+    </message>
+    <message>
+        <source>Model fil&amp;e:</source>
+        <translation>모델 파일(&amp;E):</translation>
     </message>
     <message>
         <source>Browse…</source>
@@ -681,10 +701,6 @@ page {page} of {count}</source>
     <message>
         <source>Default output &amp;format:</source>
         <translation>기본 출력 형식(&amp;F):</translation>
-    </message>
-    <message>
-        <source>&amp;Model file:</source>
-        <translation>모델 파일(&amp;M):</translation>
     </message>
     <message>
         <source>&amp;Language:</source>
