@@ -1,6 +1,9 @@
 """Compare candidate weights on the measures a validation RMSE does not show. Prints a table.
 
     .venv/bin/python bench/candidates.py [--ocr [--ocr-pages N]] fast runs/NAME/final.safetensors
+    .venv/bin/python bench/candidates.py --ocr --ocr-pages 36 --write fast quality
+
+``--write`` puts the table in docs/benchmarks.md (section ``models``) as well.
 
 For each weights file: the share of small-mark ink kept (the pages of
 ``tests/test_quality.py::test_nothing_small_is_erased``), of Korean stroke ink kept (the pages
@@ -124,6 +127,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("weights", nargs="+", help=".safetensors files (or fast)")
     parser.add_argument("--ocr", action="store_true", help="also Tesseract on bench/ocr.py's pages")
     parser.add_argument("--ocr-pages", type=int, default=None, help="how many (default: ocr's 12)")
+    parser.add_argument("--write", action="store_true", help="also into docs/benchmarks.md")
     args = parser.parse_args(argv)
     pages = None
     if args.ocr:
@@ -132,14 +136,28 @@ def main(argv: list[str] | None = None) -> int:
         pages = ocr.ocr_pages(args.ocr_pages or ocr.OCR_PAGES, ocr.FULL_WINDOW)
     results = {w: measure(w, pages) for w in args.weights}
     names = list(next(iter(results.values())))
-    print("| weights | " + " | ".join(names) + " |")
-    print("|---|" + "---:|" * len(names))
+    lines = ["| weights | " + " | ".join(names) + " |", "|---|" + "---:|" * len(names)]
     for weights, values in results.items():
         cells = [
             f"{v:.2%}" if "kept" in k or "CER" in k else f"{v:.0f}" if "ppm" in k else f"{v:.4f}"
             for k, v in values.items()
         ]
-        print(f"| {weights} | " + " | ".join(cells) + " |")
+        lines.append(f"| {weights} | " + " | ".join(cells) + " |")
+    table = "\n".join(lines)
+    print(table)
+    if args.write:
+        from common import write_section
+
+        ocr_note = f", OCR on {len(pages)} synthetic pages" if pages else ""
+        intro = (
+            "### The models side by side\n\n"
+            "The measures used to judge a model before it ships (`bench/candidates.py`): "
+            "small-mark and Korean stroke ink kept, RMSE on the sample scan, stray marks drawn "
+            "on paper (per million paper pixels), DIBCO RMSE and F-measure after Otsu with "
+            f"precision and recall{ocr_note} (Tesseract's character error rate, all pages "
+            "together)."
+        )
+        write_section("models", f"{intro}\n\n{table}")
     return 0
 
 

@@ -1,6 +1,7 @@
 """CPU throughput of the app's own path on a 300-dpi A4 page: tile sizes, batching, torch vs ORT.
 
     .venv/bin/python bench/throughput.py [--model fast] [--runs 5] [--no-write]
+    .venv/bin/python bench/throughput.py --model quality --tiles 1024,1536   # its own section
 
 Reports megapixels per second (median of ``--runs``) through ``Denoiser.denoise`` (uint8 in,
 uint8 out, the CLI's and GUI's path), for a whole-page single tile, for several tile sizes and
@@ -144,7 +145,7 @@ def main() -> int:
     if args.no_write:
         print(body)
     else:
-        write_section("throughput", body)
+        write_section("throughput" if args.model == "fast" else f"throughput-{args.model}", body)
     return 0
 
 
