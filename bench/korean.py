@@ -136,7 +136,7 @@ def main(argv: list[str] | None = None) -> int:
     }
     body = "\n".join(
         [
-            model_line(denoiser, args.model, quick=False),
+            model_line({args.model: denoiser}, quick=False),
             "",
             f"{len(pages)} synthetic Korean form pages (1024 x 1024 px, 8-10 pt Hangul with some "
             "Hanja, 150 and 300 dpi), moderately damaged; the pages of `tests/test_korean.py`.",

@@ -128,14 +128,18 @@ def ocr_pages(count: int, window: tuple[int, int]) -> list[OcrPage]:
     return pages
 
 
-def ocr_report(clean_page: Callable[[np.ndarray], np.ndarray], pages: list[OcrPage]) -> str:
-    """Markdown: CER noisy / cleaned / clean over all pages together (edits / reference
-    characters: each character weighs the same, as for a reader) and the mean of the pages'
-    own rates, then a per-page table in a details block."""
-    rows, rate_sums, edits, characters = [], np.zeros(3), np.zeros(3), 0
+def ocr_report(
+    cleaners: dict[str, Callable[[np.ndarray], np.ndarray]], pages: list[OcrPage]
+) -> str:
+    """Markdown: CER of the noisy page, of each cleaner's output and of the clean page, over
+    all pages together (edits / reference characters: each character weighs the same, as for
+    a reader) and the mean of the pages' own rates, then a per-page table in a details block."""
+    columns = ["noisy", *cleaners, "clean"]
+    rows, rate_sums = [], np.zeros(len(columns))
+    edits, characters = np.zeros(len(columns)), 0
     for number, page in enumerate(pages, start=1):
         start = time.perf_counter()
-        variants = (page.noisy, clean_page(page.noisy), page.clean)
+        variants = [page.noisy, *(clean(page.noisy) for clean in cleaners.values()), page.clean]
         page_edits = np.array([read_edits(v, page.text)[0] for v in variants])
         length = len(normalise_text(page.text))
         rates = page_edits / max(length, 1)
@@ -152,20 +156,22 @@ def ocr_report(clean_page: Callable[[np.ndarray], np.ndarray], pages: list[OcrPa
     pooled = edits / max(characters, 1)
     mean = rate_sums / max(len(pages), 1)
     height, width = pages[0].noisy.shape if pages else (0, 0)
+    cleaned = " | ".join(f"CER {name}" for name in cleaners)
     return "\n".join(
         [
             f"Tesseract {tesseract_version()} (eng) character error rate on {len(pages)} synthetic "
             f"pages ({width} x {height} px at {OCR_DPI} dpi; text, letter and form layouts; the "
-            "generator's random mix of degradations). CER = edit distance / reference length "
-            "after normalising whitespace; lower is better. *All pages* adds up the edits and "
-            "the reference characters of every page; *mean of pages* averages the pages' own "
-            "rates, where a form with little typed text and much handwriting (which is not in "
-            "the reference, so everything read from it counts as inserted) can exceed 100%. "
-            "*Clean* is the ceiling: OCR of the undamaged page (not 0: the corpus has "
-            "non-English letters, windows cut lines, forms hold handwriting-like strokes).",
+            "generator's random mix of degradations), as they are and cleaned by each model. "
+            "CER = edit distance / reference length after normalising whitespace; lower is "
+            "better. *All pages* adds up the edits and the reference characters of every page; "
+            "*mean of pages* averages the pages' own rates, where a form with little typed text "
+            "and much handwriting (which is not in the reference, so everything read from it "
+            "counts as inserted) can exceed 100%. *Clean* is the ceiling: OCR of the undamaged "
+            "page (not 0: the corpus has non-English letters, windows cut lines, forms hold "
+            "handwriting-like strokes).",
             "",
-            "| Pages | CER noisy | CER cleaned | CER clean (ceiling) |",
-            "|---|---:|---:|---:|",
+            f"| Pages | CER noisy | {cleaned} | CER clean (ceiling) |",
+            "|---|" + "---:|" * len(columns),
             f"| all {len(pages)} ({characters} characters) | "
             + " | ".join(f"{r:.1%}" for r in pooled)
             + " |",
@@ -173,8 +179,10 @@ def ocr_report(clean_page: Callable[[np.ndarray], np.ndarray], pages: list[OcrPa
             "",
             "<details><summary>Per page</summary>",
             "",
-            "| # | Layout | Degradations | Characters | Noisy | Cleaned | Clean |",
-            "|---:|---|---|---:|---:|---:|---:|",
+            "| # | Layout | Degradations | Characters | Noisy | "
+            + " | ".join(name.capitalize() for name in cleaners)
+            + " | Clean |",
+            "|---:|---|---|---:|" + "---:|" * len(columns),
             *rows,
             "",
             "</details>",
@@ -209,18 +217,27 @@ def main(argv: list[str] | None = None) -> int:
 
     denoiser = Denoiser(args.model, device=args.device)
     body = ocr_report(
-        lambda page: denoiser.denoise(page, dtype=np.float32),
+        {args.model: lambda page: denoiser.denoise(page, dtype=np.float32)},
         ocr_pages(args.pages, QUICK_WINDOW if args.quick else FULL_WINDOW),
     )
-    write_section("quality-ocr", f"{model_line(denoiser, args.model, args.quick)}\n\n{body}")
+    write_section("quality-ocr", f"{model_line({args.model: denoiser}, args.quick)}\n\n{body}")
     return 0
 
 
-def model_line(denoiser: object, model: str, quick: bool) -> str:
-    """The first line of each quality section: which weights, and a warning for quick runs."""
+def describe_model(denoiser: object, model: str) -> str:
+    """```quality` (fast, sha256 1cf39c929451, 4 passes)``: the name asked for, the weights' own
+    name and hash, and the passes when more than one."""
     card = getattr(denoiser, "card", {}) or {}
     sha = str(card.get("sha256", ""))[:12] or "no card"
-    line = f"Model: `{model}` ({card.get('name', 'unnamed')}, sha256 {sha})."
+    passes = int(getattr(denoiser, "passes", 1))
+    more = f", {passes} passes" if passes > 1 else ""
+    return f"`{model}` ({card.get('name', 'unnamed')}, sha256 {sha}{more})"
+
+
+def model_line(denoisers: dict[str, object], quick: bool) -> str:
+    """The first line of each quality section: which models, and a warning for quick runs."""
+    models = ", ".join(describe_model(den, name) for name, den in denoisers.items())
+    line = f"Model{'s' if len(denoisers) > 1 else ''}: {models}."
     if quick:
         line = f"**QUICK DEVELOPMENT RUN: tiny subset, not results.** {line}"
     return line

@@ -1,8 +1,8 @@
 """Quality: the model beside classical cleaners on synthetic pages, real scans and OCR.
 
-    .venv/bin/python bench/quality.py [--model fast] [--quick] [--skip-ocr] [--skip-dibco]
+    .venv/bin/python bench/quality.py [--models fast quality] [--quick] [--skip-ocr] [--skip-dibco]
 
-Writes three sections of docs/benchmarks.md and the figure docs/quality.png:
+Writes three sections of docs/benchmarks.md and the figure docs/quality.png (of the first model):
 
 * ``quality-synthetic``: RMSE and PSNR against the clean target on a fixed validation set: the
   same 12 clean 512 x 512 pages spoiled by each degradation alone (``degrade(only=[name])``),
@@ -102,8 +102,8 @@ def _table(title: str, scores: dict[str, dict[str, float]], fmt: str, best: Call
     return "\n".join(lines)
 
 
-def synthetic_section(cleaners: Cleaners, scale: Scale, figure: Path) -> str:
-    """Markdown for the synthetic validation set; also writes the figure."""
+def synthetic_section(cleaners: Cleaners, scale: Scale, figure: Path, figure_model: str) -> str:
+    """Markdown for the synthetic validation set; also writes the figure (of ``figure_model``)."""
     sets = validation_set(scale)
     errors: dict[str, dict[str, float]] = {}
     ratios: dict[str, dict[str, float]] = {}
@@ -117,7 +117,7 @@ def synthetic_section(cleaners: Cleaners, scale: Scale, figure: Path) -> str:
                 out = clean_page(noisy)
                 spent[name] += time.perf_counter() - start
                 per[name].append((rmse(out, clean), baselines.psnr(out, clean)))
-                if number == 0 and name == "model":
+                if number == 0 and name == figure_model:
                     panels.append((kind, to_unit(noisy), out, clean))
         errors[kind] = {n: float(np.mean([s[0] for s in v])) for n, v in per.items()}
         ratios[kind] = {n: float(np.mean([s[1] for s in v])) for n, v in per.items()}
@@ -152,14 +152,20 @@ def synthetic_section(cleaners: Cleaners, scale: Scale, figure: Path) -> str:
 # --- real scans (DIBCO) ---------------------------------------------------------------------
 
 # (row label, cleaner, text threshold: 'otsu' = Otsu's threshold of that output, else a level)
-DIBCO_ROWS = (
+BASELINE_ROWS = (
     ("as is", "as is", "otsu"),
     ("background division", "background division", "otsu"),
     ("Otsu", "Otsu", MODEL_THRESHOLD),
     ("unpaper", "unpaper", "otsu"),
-    ("model", "model", MODEL_THRESHOLD),
-    ("model + Otsu", "model", "otsu"),
 )
+
+
+def dibco_rows(models: list[str]) -> list[tuple[str, str, str | float]]:
+    """The baselines, then each model at its own cut and after Otsu."""
+    rows: list[tuple[str, str, str | float]] = list(BASELINE_ROWS)
+    for model in models:
+        rows += [(model, model, MODEL_THRESHOLD), (f"{model} + Otsu", model, "otsu")]
+    return rows
 
 
 def dibco_pages(limit: int | None) -> list[tuple[str, np.ndarray, np.ndarray]]:
@@ -174,13 +180,13 @@ def dibco_pages(limit: int | None) -> list[tuple[str, np.ndarray, np.ndarray]]:
     return pages
 
 
-def dibco_section(cleaners: Cleaners, scale: Scale) -> str | None:
+def dibco_section(cleaners: Cleaners, scale: Scale, models: list[str]) -> str | None:
     """Markdown for the real scans, or None (with a printed reason) when they are absent."""
     if not (DIBCO / "noisy").is_dir():
         print(f"DIBCO skipped: {DIBCO} not found (the real scans are not shipped with docdenoise)")
         return None
     pages = dibco_pages(scale.dibco_pages)
-    rows = [row for row in DIBCO_ROWS if row[1] in cleaners]
+    rows = [row for row in dibco_rows(models) if row[1] in cleaners]
     scores: dict[str, list[tuple[float, float, float, float]]] = {row[0]: [] for row in rows}
     for name, noisy, truth in pages:
         outputs = {cleaner: cleaners[cleaner](noisy) for cleaner in {r[1] for r in rows}}
@@ -237,7 +243,12 @@ def dibco_section(cleaners: Cleaners, scale: Scale) -> str | None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--model", default="fast", help="fast, quality or a .safetensors path")
+    parser.add_argument(
+        "--models",
+        nargs="+",
+        default=["fast", "quality"],
+        help="fast, quality or .safetensors paths (default: fast quality)",
+    )
     parser.add_argument("--device", default="auto")
     parser.add_argument("--quick", action="store_true", help="a tiny subset, for development")
     parser.add_argument("--skip-ocr", action="store_true")
@@ -247,26 +258,30 @@ def main(argv: list[str] | None = None) -> int:
     from docdenoise.inference import Denoiser
 
     scale = QUICK if args.quick else FULL
-    denoiser = Denoiser(args.model, device=args.device)
+    denoisers = {model: Denoiser(model, device=args.device) for model in args.models}
     cleaners: Cleaners = dict(baselines.CLEANERS)
     if not baselines.unpaper_available():
         print("unpaper not installed (apt-get install unpaper): its column is left out")
         del cleaners["unpaper"]
-    cleaners["model"] = lambda page: denoiser.denoise(page, dtype=np.float32)
-    head = ocr.model_line(denoiser, args.model, args.quick)
+    models: Cleaners = {
+        name: (lambda page, den=den: den.denoise(page, dtype=np.float32))
+        for name, den in denoisers.items()
+    }
+    cleaners.update(models)
+    head = ocr.model_line(dict(denoisers), args.quick)
     started = time.perf_counter()
-    body = synthetic_section(cleaners, scale, args.figure)
+    body = synthetic_section(cleaners, scale, args.figure, args.models[0])
     write_section("quality-synthetic", f"{head}\n\n{body}")
     if args.skip_dibco:
         print("DIBCO skipped (--skip-dibco)")
-    elif (dibco := dibco_section(cleaners, scale)) is not None:
+    elif (dibco := dibco_section(cleaners, scale, args.models)) is not None:
         write_section("quality-dibco", f"{head}\n\n{dibco}")
     if args.skip_ocr:
         print("OCR skipped (--skip-ocr)")
     else:
         window = ocr.QUICK_WINDOW if args.quick else ocr.FULL_WINDOW
         pages = ocr.ocr_pages(scale.ocr_pages, window)
-        write_section("quality-ocr", f"{head}\n\n{ocr.ocr_report(cleaners['model'], pages)}")
+        write_section("quality-ocr", f"{head}\n\n{ocr.ocr_report(models, pages)}")
     print(f"quality: done in {time.perf_counter() - started:.0f} s")
     return 0
 

@@ -116,7 +116,12 @@ def main() -> int:
             cells += ["n/a", "n/a", "n/a"]
         rows.append(f"| {label} | {' | '.join(cells)} |")
     gflops = matmul_gflops()
-    fpp = flops_per_pixel(next(iter(dens.values())).model.config)
+    den = next(iter(dens.values()))
+    passes = den.passes
+    fpp = flops_per_pixel(den.model.config) * passes  # each pass runs the whole network
+    cost = f"{fpp / 1e3:.1f} kFLOP per pixel"
+    if passes > 1:
+        cost += f" ({passes} turned passes of {fpp / passes / 1e3:.1f})"
     best = max(rates)
     ort_note = (
         "ONNX Runtime: not installed (`pip install '.[onnx]'`)."
@@ -126,7 +131,7 @@ def main() -> int:
     body = "\n".join(
         [
             f"### CPU throughput, 300-dpi A4 page ({A4[1]}x{A4[0]}, {megapixels:.1f} MP), "
-            f"model `{args.model}`, fp32",
+            f"model `{args.model}`{f' ({passes} passes)' if passes > 1 else ''}, fp32",
             "",
             f"Median of {args.runs} runs through `Denoiser.denoise` (uint8 in and out), "
             f"{cpu_threads()} threads for torch and for ONNX Runtime, the two taking turns "
@@ -136,7 +141,7 @@ def main() -> int:
             "|---|---|---|---|---|---|",
             *rows,
             "",
-            f"Model cost {fpp / 1e3:.1f} kFLOP per pixel; fp32 matmul on this machine: "
+            f"Model cost {cost}; fp32 matmul on this machine: "
             f"{gflops:.0f} GFLOP/s; best path uses {best * 1e6 * fpp / 1e9:.0f} GFLOP/s "
             f"({best * 1e6 * fpp / 1e9 / gflops:.0%} of matmul, before halo overhead).",
         ]

@@ -3,9 +3,28 @@
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
-MODEL_NAMES = ("fast", "quality")  # bundled models, by the name the CLI and the app take
+
+@dataclass(frozen=True)
+class BundledModel:
+    """A model the CLI and the app take by name: a weights file in the assets folder, and how
+    many turned passes of it are averaged into each tile (:class:`docdenoise.inference.Denoiser`).
+    """
+
+    name: str
+    weights: str  # the file's stem in the assets folder
+    passes: int
+
+
+# ``quality`` is the fast network run over each tile in its four quarter turns and averaged: four
+# times the work, and better than the fast model on every measure of docs/benchmarks.md (models).
+BUNDLED_MODELS = (
+    BundledModel("fast", "docdenoise-fast", 1),
+    BundledModel("quality", "docdenoise-fast", 4),
+)
+MODEL_NAMES = tuple(model.name for model in BUNDLED_MODELS)
 DEFAULT_MODEL = "fast"
 
 
@@ -25,12 +44,19 @@ def assets_dir() -> Path:
     return here.parent / "assets"
 
 
+def bundled_model(name: str) -> BundledModel:
+    """The bundled model called ``name`` (one of :data:`MODEL_NAMES`)."""
+    for model in BUNDLED_MODELS:
+        if model.name == name:
+            return model
+    raise KeyError(name)
+
+
 def bundled_model_path(name: str) -> Path:
-    """Where the bundled model ``name`` (one of :data:`MODEL_NAMES`) lives."""
-    return assets_dir() / f"docdenoise-{name}.safetensors"
+    """Where the weights of the bundled model ``name`` (one of :data:`MODEL_NAMES`) live."""
+    return assets_dir() / f"{bundled_model(name).weights}.safetensors"
 
 
 def bundled_models() -> list[str]:
-    """The bundled models present in this install, fastest first (a checkout or an app may
-    ship without ``quality``)."""
+    """The bundled models whose weights are present in this install, fastest first."""
     return [name for name in MODEL_NAMES if bundled_model_path(name).is_file()]

@@ -13,6 +13,11 @@ The network runs in torch (any device) or, on the CPU, in ONNX Runtime (``backen
 optional ``docdenoise[onnx]`` extra; :mod:`docdenoise.onnx_backend`). ``tile_batch`` tiles go
 through one forward pass (windows padded to one shape with more page context, so the result is
 the same); on CUDA the tile size follows the free memory (:mod:`docdenoise.tilesize`).
+
+``passes`` above 1 runs the network over each tile in several turns (quarter rotations, and
+mirrors for 8) and averages the outputs turned back: the bundled ``quality`` model is the fast
+network in four passes. A network trained on upright pages is not the same in every turn; the
+mean of its turns keeps more small marks and draws fewer stray ones (docs/benchmarks.md, models).
 """
 
 from __future__ import annotations
@@ -26,7 +31,7 @@ from typing import Any, TypeVar
 import numpy as np
 import torch
 
-from docdenoise.assets import DEFAULT_MODEL
+from docdenoise.assets import DEFAULT_MODEL, MODEL_NAMES, bundled_model
 from docdenoise.device import DeviceChoice, cpu_threads, pick_backend, pick_device
 from docdenoise.errors import DeviceError, OutOfMemoryError
 from docdenoise.model import DenoiseNet, receptive_field_radius
@@ -43,6 +48,15 @@ DEFAULT_TILE_BATCH_GPU = 4  # tiles per forward pass on a GPU; the CPU gains not
 MIN_TILE = 64
 T = TypeVar("T")
 Forward = Callable[[np.ndarray], np.ndarray]  # (N, 1, H, W) float32 -> same, [0, 1]
+# The turns of each pass count: (quarter turns counter-clockwise, then mirrored left to right).
+# 2: upright and transposed; 4: the four quarter turns; 8: those and their mirror images.
+TURNS: dict[int, tuple[tuple[int, bool], ...]] = {
+    1: ((0, False),),
+    2: ((0, False), (3, True)),
+    4: ((0, False), (1, False), (2, False), (3, False)),
+    8: tuple((k, mirror) for mirror in (False, True) for k in range(4)),
+}
+PASSES = tuple(TURNS)
 
 
 @dataclass(frozen=True)
@@ -61,6 +75,36 @@ def drain(gen: Generator[Any, None, T]) -> T:
             next(gen)
         except StopIteration as stop:
             return stop.value
+
+
+def turn(batch: np.ndarray, quarter_turns: int, mirror: bool) -> np.ndarray:
+    """``(..., H, W)`` turned ``quarter_turns`` times counter-clockwise, then mirrored."""
+    turned = np.rot90(batch, quarter_turns, axes=(-2, -1))
+    return turned[..., ::-1] if mirror else turned
+
+
+def turn_back(batch: np.ndarray, quarter_turns: int, mirror: bool) -> np.ndarray:
+    """Undo :func:`turn`."""
+    unmirrored = batch[..., ::-1] if mirror else batch
+    return np.rot90(unmirrored, -quarter_turns, axes=(-2, -1))
+
+
+def averaged_over_turns(forward: Forward, passes: int) -> Forward:
+    """``forward`` run on the batch in each of the :data:`TURNS` of ``passes``, averaged."""
+    turns = TURNS[passes]
+    if len(turns) == 1:
+        return forward
+
+    def run(batch: np.ndarray) -> np.ndarray:
+        total: np.ndarray | None = None
+        for quarter_turns, mirror in turns:
+            turned = np.ascontiguousarray(turn(batch, quarter_turns, mirror))
+            back = turn_back(forward(turned), quarter_turns, mirror)
+            total = back.copy() if total is None else np.add(total, back, out=total)
+        assert total is not None
+        return total * np.float32(1 / len(turns))
+
+    return run
 
 
 def _is_oom(exc: BaseException) -> bool:
@@ -110,7 +154,9 @@ class Denoiser:
     ``backend``: ``torch`` (default), ``onnx`` (ONNX Runtime, CPU) or ``auto`` (ONNX Runtime on
     the CPU when installed, else torch). ``tile``: pixels per tile side; ``None`` picks one for
     the device. ``tile_batch``: tiles per forward pass; ``None`` gives 1 on the CPU and
-    :data:`DEFAULT_TILE_BATCH_GPU` on a GPU. ``0`` for either means ``None``.
+    :data:`DEFAULT_TILE_BATCH_GPU` on a GPU. ``0`` for either means ``None``. ``passes``: turned
+    runs of the network averaged per tile (one of :data:`PASSES`); ``None`` takes the bundled
+    model's own (``quality``: 4) and 1 for a model file.
     """
 
     def __init__(
@@ -122,7 +168,13 @@ class Denoiser:
         half: bool | None = None,
         backend: str = "torch",
         tile_batch: int | None = None,
+        passes: int | None = None,
     ) -> None:
+        bundled = bundled_model(model) if isinstance(model, str) and model in MODEL_NAMES else None
+        self.passes = int(passes) if passes else (bundled.passes if bundled else 1)
+        if self.passes not in TURNS:
+            raise ValueError(f"passes must be one of {', '.join(map(str, PASSES))}, got {passes}")
+        self.bundled_name = bundled.name if bundled else None
         if isinstance(model, DenoiseNet):
             net, self.card = model, dict[str, Any]()
         else:
@@ -140,12 +192,14 @@ class Denoiser:
         self.halo = receptive_field_radius(net.config)
         self.align = net.config.alignment
         onnx = self._onnx_forward(net, backend) if self.choice.backend == "onnx" else None
-        self._forward: Forward = onnx or self._torch_forward
+        self._forward: Forward = averaged_over_turns(onnx or self._torch_forward, self.passes)
         self.tile = int(tile) if tile else self._default_tile()
 
     @property
     def model_name(self) -> str:
-        return str(self.card.get("name", "custom model"))
+        """The bundled name it was asked for (``quality`` runs ``fast``'s weights), else the
+        card's."""
+        return self.bundled_name or str(self.card.get("name", "custom model"))
 
     def _onnx_forward(self, net: DenoiseNet, requested: str) -> Forward | None:
         """An ONNX Runtime session for ``net``; under ``auto`` a failure falls back to torch."""

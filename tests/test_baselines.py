@@ -179,6 +179,8 @@ def test_ocr_report_adds_up_edits_over_all_pages(monkeypatch: pytest.MonkeyPatch
 
     monkeypatch.setattr(ocr, "tesseract_text", lambda page: read.get(id(page), ""))
     monkeypatch.setattr(ocr, "tesseract_version", lambda: "test")
-    report = ocr.ocr_report(lambda page: page, [short, long])
-    assert "| all 2 (100 characters) | 4.0% |" in report  # 4 edits in 100 characters
-    assert "| mean of pages | 100.0% |" in report  # (200% + 0%) / 2
+    cleaners = {"same": lambda page: page, "erased": np.zeros_like}  # reads as is / nothing
+    report = ocr.ocr_report(cleaners, [short, long])
+    assert "| CER noisy | CER same | CER erased | CER clean (ceiling) |" in report
+    assert "| all 2 (100 characters) | 4.0% | 4.0% | 100.0% | 100.0% |" in report  # 4 in 100
+    assert "| mean of pages | 100.0% | 100.0% | 100.0% | 100.0% |" in report  # (200% + 0%) / 2

@@ -191,3 +191,87 @@ def test_onnx_runtime_failing_under_auto_falls_back_to_torch(
     assert den.denoise(np.full((40, 30), 90, np.uint8)).shape == (40, 30)
     with pytest.raises(DeviceError, match=r"export failed.*--backend torch"):
         Denoiser(random_model_path, device="cpu", backend="onnx")
+
+
+# -- passes: the network run over each tile in several turns, averaged ------------------------
+
+
+@pytest.fixture(scope="module")
+def window() -> np.ndarray:
+    """A square window of a page with lines of marks, so that no turn of it looks like another."""
+    rng = np.random.default_rng(5)
+    window = np.full((96, 96), 0.9, dtype=np.float32)
+    window[20:28, 8:80] = rng.uniform(0.0, 0.4, size=(8, 72))
+    window[50:90, 60:64] = 0.2
+    return window
+
+
+def _by_hand(one: Denoiser, window: np.ndarray, turns: Sequence[tuple[int, bool]]) -> np.ndarray:
+    """The mean of one pass over each turn of ``window``, turned back: what passes should do."""
+    outputs = []
+    for quarter_turns, mirror in turns:
+        turned = np.rot90(window, quarter_turns)
+        turned = turned[:, ::-1] if mirror else turned
+        out = one.run_window(np.ascontiguousarray(turned))
+        out = out[:, ::-1] if mirror else out
+        outputs.append(np.rot90(out, -quarter_turns))
+    return np.mean(outputs, axis=0)
+
+
+@pytest.mark.parametrize(
+    ("passes", "turns"),
+    [
+        (2, [(0, False), (3, True)]),  # upright and transposed
+        (4, [(k, False) for k in range(4)]),
+        (8, [(k, mirror) for k in range(4) for mirror in (False, True)]),
+    ],
+)
+def test_passes_average_the_network_over_turns_of_the_window(
+    random_model_path: Path, window: np.ndarray, passes: int, turns: list[tuple[int, bool]]
+) -> None:
+    one = Denoiser(random_model_path, device="cpu", passes=1)
+    many = Denoiser(random_model_path, device="cpu", passes=passes)
+    expected = _by_hand(one, window, turns)
+    got = many.run_window(window)
+    assert float(np.abs(got - expected).max()) < 1e-5
+    # and not what one pass gives: the random network is far from turn-invariant
+    assert float(np.abs(got - one.run_window(window)).max()) > 0.05
+
+
+def test_four_passes_turn_with_the_page_and_one_pass_does_not(
+    random_model_path: Path, window: np.ndarray
+) -> None:
+    """Averaged over all quarter turns, turning the input turns the output the same way."""
+    for passes, tolerance in ((4, 1e-5), (8, 1e-5)):
+        den = Denoiser(random_model_path, device="cpu", passes=passes)
+        turned = den.run_window(np.ascontiguousarray(np.rot90(window)))
+        assert float(np.abs(turned - np.rot90(den.run_window(window))).max()) < tolerance
+    one = Denoiser(random_model_path, device="cpu", passes=1)
+    turned = one.run_window(np.ascontiguousarray(np.rot90(window)))
+    assert float(np.abs(turned - np.rot90(one.run_window(window))).max()) > 0.05
+
+
+def test_passes_with_batched_tiles_equal_one_tile_at_a_time(
+    random_model_path: Path, page: np.ndarray
+) -> None:
+    """Turns act on each window of a batch (tiles of a page's short last row and column too)."""
+    one = Denoiser(random_model_path, device="cpu", tile=96, tile_batch=1, passes=4)
+    many = Denoiser(random_model_path, device="cpu", tile=96, tile_batch=3, passes=4)
+    expected = one.denoise(page, dtype=np.float32)
+    assert float(np.abs(many.denoise(page, dtype=np.float32) - expected).max()) <= 1e-5
+    single = Denoiser(random_model_path, device="cpu", tile=96).denoise(page, dtype=np.float32)
+    assert float(np.abs(expected - single).max()) > 0.05
+
+
+def test_the_bundled_quality_model_is_the_fast_one_in_four_passes() -> None:
+    fast, quality = Denoiser("fast", device="cpu"), Denoiser("quality", device="cpu")
+    assert (fast.passes, fast.model_name) == (1, "fast")
+    assert (quality.passes, quality.model_name) == (4, "quality")
+    assert quality.card["sha256"] == fast.card["sha256"]
+    assert Denoiser("quality", device="cpu", passes=1).passes == 1  # asked for: it wins
+
+
+def test_passes_must_be_1_2_4_or_8(random_model_path: Path) -> None:
+    assert Denoiser(random_model_path, device="cpu").passes == 1  # a model file: one pass
+    with pytest.raises(ValueError, match=r"passes must be one of 1, 2, 4, 8, got 3"):
+        Denoiser(random_model_path, device="cpu", passes=3)
