@@ -111,6 +111,9 @@ def model_facts(info: ModelInfo) -> list[tuple[str, str]]:
             f"{int(card.get('parameters', info.parameters)):,}",
         ),
     ]
+    if info.passes > 1:  # the card's figures below are of one pass
+        label = QCoreApplication.translate("About", "Turned passes per tile, averaged")
+        rows.insert(1, (label, str(info.passes)))
     if "data_seed" in card:
         rows.append(
             (QCoreApplication.translate("About", "Training data seed"), str(card["data_seed"]))

@@ -48,6 +48,7 @@ class ModelInfo:
     parameters: int
     card: dict[str, Any] = field(default_factory=dict)
     threads: int = 0  # torch CPU threads in use; 0 on a GPU
+    passes: int = 1  # turned runs of the network averaged per tile (the quality model: 4)
 
 
 def prepare_task(spec: ModelSpec) -> Task:
@@ -67,6 +68,7 @@ def prepare_task(spec: ModelSpec) -> Task:
             parameters,
             dict(denoiser.card),
             torch.get_num_threads() if on_cpu else 0,  # after the GUI's headroom
+            denoiser.passes,
         )
 
     return run

@@ -131,3 +131,7 @@ def test_about_shows_the_model_card():
     text = about_html(info, None)
     assert "123,456" in text and "Validation PSNR (dB)" in text
     assert "could not be loaded" in about_html(None, "m.safetensors: model file not found")
+    assert not any("passes" in label for label in facts)  # one pass: nothing to say
+    quality = ModelInfo("CPU (2 threads)", "CPU", "quality", 123456, card, 2, passes=4)
+    facts = dict(model_facts(quality))
+    assert facts["Model"] == "quality" and facts["Turned passes per tile, averaged"] == "4"

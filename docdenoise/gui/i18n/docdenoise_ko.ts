@@ -60,6 +60,10 @@
         <translation>매개변수 수</translation>
     </message>
     <message>
+        <source>Turned passes per tile, averaged</source>
+        <translation>타일마다 돌려서 평균한 처리 횟수</translation>
+    </message>
+    <message>
         <source>Training data seed</source>
         <translation>학습 데이터 시드</translation>
     </message>
