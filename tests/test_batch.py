@@ -100,6 +100,20 @@ def test_mixed_folder_mirrors_names_formats_dpi_and_pages(
     assert _digests(mixed) == before
 
 
+def test_the_quality_model_by_name_cleans_in_four_passes(mixed: Path, tmp_path: Path) -> None:
+    """``--model quality`` is the bundled weights in four turned passes, named so in the report."""
+    from docdenoise.inference import Denoiser
+
+    out, report = tmp_path / "out", tmp_path / "report.json"
+    args = ["clean", str(mixed / "a.png"), "-o", str(out), "--model", "quality"]
+    code, _, _ = run([*args, "--device", "cpu", "--backend", "torch", "--report", str(report)])
+    assert code == 0 and json.loads(report.read_text())["model"] == "quality"
+    written = np.asarray(Image.open(out / "a.png"))
+    expected = Denoiser("quality", device="cpu").denoise(page(seed=1))
+    assert np.array_equal(written, expected)
+    assert not np.array_equal(written, Denoiser("fast", device="cpu").denoise(page(seed=1)))
+
+
 def test_existing_outputs_are_skipped_unless_overwrite(
     mixed: Path, tmp_path: Path, random_model_path: Path
 ) -> None:
