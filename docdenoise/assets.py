@@ -18,8 +18,8 @@ class BundledModel:
     passes: int
 
 
-# ``quality`` is the fast network run over each tile in its four quarter turns and averaged: four
-# times the work, and better than the fast model on every measure of docs/benchmarks.md (models).
+# ``quality`` is the fast network run over each tile and its three mirror images, averaged: four
+# times the work (docs/benchmarks.md, models).
 BUNDLED_MODELS = (
     BundledModel("fast", "docdenoise-fast", 1),
     BundledModel("quality", "docdenoise-fast", 4),

@@ -19,6 +19,7 @@ from docdenoise.training.checkpoint import BEST, LAST, load_checkpoint
 from docdenoise.training.cli import export_main, main
 from docdenoise.training.config import (
     CONFIG_DIR,
+    DataConfig,
     LossConfig,
     OptimConfig,
     config_from_dict,
@@ -114,6 +115,24 @@ def test_config_error_names_the_key(tmp_path: Path) -> None:
     path.write_text("[optim]\nlearning_rate = 0.1\n", encoding="utf-8")
     with pytest.raises(UsageError, match="learning_rate"):
         load_config(path)
+
+
+@pytest.mark.parametrize("turns", [False, True])
+def test_pool_crops_are_flipped_and_with_turns_laid_on_their_side(turns: bool) -> None:
+    """Whole-window crops of one pair: the four mirror images, and with ``turns`` their
+    transposes too; noisy and clean always get the same one."""
+    window = 8
+    noisy = np.arange(window * window, dtype=np.uint8).reshape(window, window)
+    clean = 255 - noisy
+    config = DataConfig(window=window, patch=window, pool_size=1, turns=turns)
+    pool = data_mod.PairPool(config, torch.Generator().manual_seed(3))
+    pool.add((1, noisy, clean, ()))
+    x, y = pool.sample(64)
+    views = {tuple(v.flatten().tolist()) for v in (x[:, 0] * 255).round().to(torch.uint8)}
+    assert torch.allclose(y, 1 - x, atol=1e-6)
+    mirrors = [noisy, noisy[::-1], noisy[:, ::-1], noisy[::-1, ::-1]]
+    expected = mirrors + [m.T for m in mirrors] if turns else mirrors
+    assert views == {tuple(v.flatten().tolist()) for v in expected}
 
 
 def test_lr_schedule_warms_up_then_decays() -> None:

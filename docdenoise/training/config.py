@@ -37,6 +37,10 @@ class DataConfig:
     name its script, ``"form.ko"``, to weight the mix by listing it). ``degradation_weights``
     (a ``[data.degradation_weights]`` table, ``faded_ink = 3.0``) changes the odds of those
     degradations in the random mix (:class:`docdenoise.synth.SynthConfig` ``weights``).
+
+    ``flips`` mirrors crops left to right and upside down at random. ``turns`` also lays half
+    of them on their side (transposed), as a landscape page scanned upright is: a network that
+    never saw text run down the page reads a wide black bar on its side as a scanner shadow.
     """
 
     seed: int = 1
@@ -48,6 +52,7 @@ class DataConfig:
     queue_size: int = 16
     workers: int = 1
     flips: bool = True
+    turns: bool = False
     layouts: tuple[str, ...] = ("form", "letter", "text", "table")
     scripts: tuple[str, ...] = ("latin",)
     degradation_weights: dict[str, float] = field(default_factory=dict)

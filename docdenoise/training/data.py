@@ -4,8 +4,9 @@ On a small CPU, page generation competes with the model for the cores. So pages 
 ``DataConfig.workers`` separate processes (spawn context, one torch/BLAS thread each) that put
 fresh pairs into a bounded queue; the trainer keeps a pool of ``pool_size`` pairs, swaps a few
 for fresh ones each step when some are ready (never waiting for them), and samples random patch
-crops with flips from the pool. Worker ``i`` of ``n`` makes pages ``first + i, first + i + n, ...``
-so the data seed decides which pages exist; when each one enters the pool depends on timing.
+crops with flips (and turns) from the pool. Worker ``i`` of ``n`` makes pages ``first + i,
+first + i + n, ...`` so the data seed decides which pages exist; when each one enters the pool
+depends on timing.
 
 Arrays: pairs are stored as ``(S, S) uint8`` (255 = white paper), like the 8-bit scans the model
 meets at inference; batches are ``(B, 1, P, P) float32`` in ``[0, 1]``. The fixed validation set
@@ -181,7 +182,7 @@ class PairStream:
 
 
 class PairPool:
-    """Up to ``capacity`` pairs in memory; random crops (+ flips) from them make batches."""
+    """Up to ``capacity`` pairs in memory; random crops (+ flips, turns) from them make batches."""
 
     def __init__(
         self, config: DataConfig, generator: torch.Generator, *, flatten_paper: bool = False
@@ -193,6 +194,7 @@ class PairPool:
         self.count = 0
         self.patch = config.patch
         self.flips = config.flips
+        self.turns = config.turns
         self.gen = generator
 
     def _randint(self, high: int) -> int:
@@ -210,9 +212,10 @@ class PairPool:
         if self.count == 0:
             raise RuntimeError("the pair pool is empty")
         p, side = self.patch, self.noisy.shape[1]
-        draws = torch.randint(1 << 30, (batch, 5), generator=self.gen).numpy()
+        # a sixth draw only with turns, so that configs without them sample what they always did
+        draws = torch.randint(1 << 30, (batch, 6 if self.turns else 5), generator=self.gen).numpy()
         xs, ys = [], []
-        for i, top, left, flip_v, flip_h in draws:
+        for i, top, left, flip_v, flip_h, *turn in draws:
             top, left = top % (side - p + 1), left % (side - p + 1)
             x = self.noisy[i % self.count, top : top + p, left : left + p]
             y = self.clean[i % self.count, top : top + p, left : left + p]
@@ -220,6 +223,8 @@ class PairPool:
                 x, y = x[::-1], y[::-1]
             if self.flips and flip_h % 2:
                 x, y = x[:, ::-1], y[:, ::-1]
+            if turn and turn[0] % 2:
+                x, y = x.T, y.T
             xs.append(x)
             ys.append(y)
         scale = np.float32(1 / 255)
