@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/candidates.py [--ocr [--ocr-pages N]] fast runs/NAME/final.safetensors
     .venv/bin/python bench/candidates.py --ocr --ocr-pages 36 --write fast quality
+    .venv/bin/python bench/candidates.py runs/NAME/averaged.safetensors@8   # in 8 passes
 
 ``--write`` puts the table in docs/benchmarks.md (section ``models``) as well.
 
@@ -10,7 +11,8 @@ For each weights file: the share of small-mark ink kept (the pages of
 of ``bench/korean.py``), the RMSE on the bundled sample scan, stray marks (dark pixels the model
 draws on paper, per million paper pixels, on 12 pages damaged like the sample), and on the real
 DIBCO pages (when ``../shared/data`` is there) the mean RMSE and the F-measure after Otsu,
-with its precision and recall.
+with its precision and recall; the mean RMSE over the rows of ``bench/quality.py``'s synthetic
+pages, upright and laid on their side (a quarter turn, as a landscape page scanned upright).
 Used to decide whether a training run's weights replace the shipped ones; the real pages judge,
 they never train or pick checkpoints.
 """
@@ -29,7 +31,7 @@ sys.path[:0] = [str(HERE), str(HERE.parent / "tests")]
 import test_quality as tq  # noqa: E402 (the small-mark pages: the figures are the test's own)
 from baselines import f_measure, otsu_threshold, precision_recall, rmse, text_mask  # noqa: E402
 from korean import ink_kept, korean_pages  # noqa: E402
-from quality import DIBCO, dibco_pages  # noqa: E402
+from quality import DIBCO, FULL, dibco_pages, validation_set  # noqa: E402
 
 
 def ocr_error(clean: Callable[[np.ndarray], np.ndarray], pages: list) -> float:
@@ -73,12 +75,25 @@ def stray_marks(clean: Callable[[np.ndarray], np.ndarray]) -> float:
     return 1e6 * stray / max(paper_pixels, 1)
 
 
+def synthetic_rmse(clean: Callable[[np.ndarray], np.ndarray], sideways: bool) -> float:
+    """Mean over ``bench/quality.py``'s rows of the mean page RMSE; ``sideways``: each page and
+    its target turned a quarter."""
+    turn = (lambda page: np.ascontiguousarray(np.rot90(page))) if sideways else (lambda p: p)
+    rows = [
+        np.mean([rmse(clean(turn(noisy)), turn(target)) for noisy, target in pairs])
+        for pairs in validation_set(FULL).values()
+    ]
+    return float(np.mean(rows))
+
+
 def measure(weights: str, ocr_pages: list | None = None) -> dict[str, float]:
+    """``weights``: a bundled name or a file, with ``@N`` to run it in N passes."""
     from docdenoise.imageio import load_document
     from docdenoise.inference import Denoiser
     from docdenoise.synth import MODERATE_STAINS, moderate_damage, render_clean
 
-    den = Denoiser(weights, device="cpu", backend="torch")
+    name, _, passes = weights.rpartition("@") if "@" in weights else (weights, "", "")
+    den = Denoiser(name, device="cpu", backend="torch", passes=int(passes) if passes else None)
     counted = kept = 0
     for index, (layout, dpi) in enumerate(tq.SMALL_MARK_PAGES):
         page_seq, noise_seq = np.random.SeedSequence(tq.SMALL_MARK_SEED + index).spawn(2)
@@ -115,6 +130,12 @@ def measure(weights: str, ocr_pages: list | None = None) -> dict[str, float]:
         out["DIBCO F (Otsu)"] = float(np.mean([s[1] for s in scores]))
         out["DIBCO precision"] = float(np.mean([s[2] for s in scores]))
         out["DIBCO recall"] = float(np.mean([s[3] for s in scores]))
+
+    def cleaned(page: np.ndarray) -> np.ndarray:
+        return den.denoise(page, dtype=np.float32)
+
+    out["synthetic RMSE"] = synthetic_rmse(cleaned, sideways=False)
+    out["on its side"] = synthetic_rmse(cleaned, sideways=True)
     if ocr_pages is not None:
         out["OCR CER cleaned"] = ocr_error(
             lambda page: den.denoise(page, dtype=np.float32), ocr_pages
@@ -154,8 +175,9 @@ def main(argv: list[str] | None = None) -> int:
             "The measures used to judge a model before it ships (`bench/candidates.py`): "
             "small-mark and Korean stroke ink kept, RMSE on the sample scan, stray marks drawn "
             "on paper (per million paper pixels), DIBCO RMSE and F-measure after Otsu with "
-            f"precision and recall{ocr_note} (Tesseract's character error rate, all pages "
-            "together)."
+            "precision and recall, the mean RMSE of the synthetic rows of the quality section "
+            f"upright and laid on their side{ocr_note} (Tesseract's character error rate, all "
+            "pages together). `quality` is the `fast` weights in four mirrored passes."
         )
         write_section("models", f"{intro}\n\n{table}")
     return 0
