@@ -121,7 +121,7 @@ def main() -> int:
     fpp = flops_per_pixel(den.model.config) * passes  # each pass runs the whole network
     cost = f"{fpp / 1e3:.1f} kFLOP per pixel"
     if passes > 1:
-        cost += f" ({passes} turned passes of {fpp / passes / 1e3:.1f})"
+        cost += f" ({passes} passes of {fpp / passes / 1e3:.1f})"
     best = max(rates)
     ort_note = (
         "ONNX Runtime: not installed (`pip install '.[onnx]'`)."
