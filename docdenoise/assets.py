@@ -10,7 +10,7 @@ from pathlib import Path
 @dataclass(frozen=True)
 class BundledModel:
     """A model the CLI and the app take by name: a weights file in the assets folder, and how
-    many turned passes of it are averaged into each tile (:class:`docdenoise.inference.Denoiser`).
+    many passes of it (over mirrored copies of each tile) are averaged (``Denoiser(passes=)``).
     """
 
     name: str

@@ -49,8 +49,8 @@ def build_parser() -> argparse.ArgumentParser:
     clean.add_argument(
         "--model",
         default="fast",
-        help="fast (default); quality (the same network in four turned passes: four times "
-        "slower, keeps more small marks, draws fewer stray ones); or a .safetensors file",
+        help="fast (default); quality (the same network over each tile and its mirror images, "
+        "averaged: four times the work, fewer stray marks); or a .safetensors file",
     )
     clean.add_argument("--report", type=Path, default=None, metavar="FILE.json")
     clean.add_argument(

@@ -98,13 +98,15 @@ def averaged_over_turns(forward: Forward, passes: int) -> Forward:
         return forward
 
     def run(batch: np.ndarray) -> np.ndarray:
-        total: np.ndarray | None = None
-        for quarter_turns, mirror in turns:
-            turned = np.ascontiguousarray(turn(batch, quarter_turns, mirror))
-            back = turn_back(forward(turned), quarter_turns, mirror)
-            total = back.copy() if total is None else np.add(total, back, out=total)
-        assert total is not None
-        return total * np.float32(1 / len(turns))
+        outputs = (
+            turn_back(forward(np.ascontiguousarray(turn(batch, k, mirror))), k, mirror)
+            for k, mirror in turns
+        )
+        total = np.array(next(outputs), dtype=np.float32)  # a copy: the sum is made in it
+        for output in outputs:
+            total += output
+        total *= np.float32(1 / len(turns))
+        return total
 
     return run
 
@@ -156,9 +158,9 @@ class Denoiser:
     ``backend``: ``torch`` (default), ``onnx`` (ONNX Runtime, CPU) or ``auto`` (ONNX Runtime on
     the CPU when installed, else torch). ``tile``: pixels per tile side; ``None`` picks one for
     the device. ``tile_batch``: tiles per forward pass; ``None`` gives 1 on the CPU and
-    :data:`DEFAULT_TILE_BATCH_GPU` on a GPU. ``0`` for either means ``None``. ``passes``: turned
-    runs of the network averaged per tile (one of :data:`PASSES`); ``None`` takes the bundled
-    model's own (``quality``: 4) and 1 for a model file.
+    :data:`DEFAULT_TILE_BATCH_GPU` on a GPU. ``0`` for either means ``None``. ``passes``: runs
+    of the network over copies of each tile (:data:`TURNS`), averaged; ``None`` takes the
+    bundled model's own (``quality``: 4) and 1 for a model file.
     """
 
     def __init__(

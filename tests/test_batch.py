@@ -101,7 +101,7 @@ def test_mixed_folder_mirrors_names_formats_dpi_and_pages(
 
 
 def test_the_quality_model_by_name_cleans_in_four_passes(mixed: Path, tmp_path: Path) -> None:
-    """``--model quality`` is the bundled weights in four turned passes, named so in the report."""
+    """``--model quality``: the bundled weights in four mirrored passes, named so in the report."""
     from docdenoise.inference import Denoiser
 
     out, report = tmp_path / "out", tmp_path / "report.json"

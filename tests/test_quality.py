@@ -1,5 +1,5 @@
 """Quality of the SHIPPED weights (assets/docdenoise-fast.safetensors), as the bundled ``fast``
-and ``quality`` models run them (one pass and four turned passes): small marks survive, and the
+and ``quality`` models run them (one pass, and four mirrored passes): small marks survive, and the
 golden sample scan is cleaned well.
 
 These run the real model on CPU and skip (with the reason) only while the shipped weights, or

@@ -112,7 +112,7 @@ def model_facts(info: ModelInfo) -> list[tuple[str, str]]:
         ),
     ]
     if info.passes > 1:  # the card's figures below are of one pass
-        label = QCoreApplication.translate("About", "Turned passes per tile, averaged")
+        label = QCoreApplication.translate("About", "Passes per tile, averaged")
         rows.insert(1, (label, str(info.passes)))
     if "data_seed" in card:
         rows.append(

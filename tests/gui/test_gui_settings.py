@@ -134,4 +134,4 @@ def test_about_shows_the_model_card():
     assert not any("passes" in label for label in facts)  # one pass: nothing to say
     quality = ModelInfo("CPU (2 threads)", "CPU", "quality", 123456, card, 2, passes=4)
     facts = dict(model_facts(quality))
-    assert facts["Model"] == "quality" and facts["Turned passes per tile, averaged"] == "4"
+    assert facts["Model"] == "quality" and facts["Passes per tile, averaged"] == "4"

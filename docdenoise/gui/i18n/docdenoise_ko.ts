@@ -60,8 +60,8 @@
         <translation>매개변수 수</translation>
     </message>
     <message>
-        <source>Turned passes per tile, averaged</source>
-        <translation>타일마다 돌려서 평균한 처리 횟수</translation>
+        <source>Passes per tile, averaged</source>
+        <translation>타일마다 평균한 처리 횟수</translation>
     </message>
     <message>
         <source>Training data seed</source>
