@@ -20,6 +20,7 @@ they never train or pick checkpoints.
 from __future__ import annotations
 
 import argparse
+import functools
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -75,13 +76,19 @@ def stray_marks(clean: Callable[[np.ndarray], np.ndarray]) -> float:
     return 1e6 * stray / max(paper_pixels, 1)
 
 
+@functools.cache
+def synthetic_pages() -> tuple[list[tuple[np.ndarray, np.ndarray]], ...]:
+    """``bench/quality.py``'s synthetic rows, drawn once for every model and both ways up."""
+    return tuple(validation_set(FULL).values())
+
+
 def synthetic_rmse(clean: Callable[[np.ndarray], np.ndarray], sideways: bool) -> float:
     """Mean over ``bench/quality.py``'s rows of the mean page RMSE; ``sideways``: each page and
     its target turned a quarter."""
     turn = (lambda page: np.ascontiguousarray(np.rot90(page))) if sideways else (lambda p: p)
     rows = [
         np.mean([rmse(clean(turn(noisy)), turn(target)) for noisy, target in pairs])
-        for pairs in validation_set(FULL).values()
+        for pairs in synthetic_pages()
     ]
     return float(np.mean(rows))
 
@@ -137,9 +144,7 @@ def measure(weights: str, ocr_pages: list | None = None) -> dict[str, float]:
     out["synthetic RMSE"] = synthetic_rmse(cleaned, sideways=False)
     out["on its side"] = synthetic_rmse(cleaned, sideways=True)
     if ocr_pages is not None:
-        out["OCR CER cleaned"] = ocr_error(
-            lambda page: den.denoise(page, dtype=np.float32), ocr_pages
-        )
+        out["OCR CER cleaned"] = ocr_error(cleaned, ocr_pages)
     return out
 
 
