@@ -25,6 +25,7 @@ from torch.nn import functional as F
 ARCHITECTURE = "docdenoise-unet-v1"
 MAX_CHANNELS = 512  # bounds for hyperparameters read from files: a hostile config must not
 MAX_BOTTLENECK_BLOCKS = 16  # make us allocate a giant network before its tensors are checked
+MAX_DILATION = 16
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,9 @@ class ModelConfig:
 
     ``channels`` are the widths at 1/2, 1/4 and 1/8 resolution; ``bottleneck_blocks`` 3x3 conv
     pairs run at 1/8 resolution and give the network its large-scale context (stains, shadows).
+    ``dilations`` spreads each block's taps that many cells apart (one entry per block; empty
+    means 1 for all): the same work sees further, so a wide black band or a shaded table row
+    is seen with its edges rather than as a dark patch of paper.
     ``input_skip`` hands the raw pixels (unshuffled, 4 channels at 1/2) to the last decoder
     stage, so it can redraw anti-aliased stroke edges from the page itself rather than from
     features alone. ``flatten_paper`` changes no layer: it says that the network was trained on
@@ -42,6 +46,7 @@ class ModelConfig:
 
     channels: tuple[int, int, int] = (16, 32, 64)
     bottleneck_blocks: int = 1
+    dilations: tuple[int, ...] = ()  # per bottleneck block; empty: all 1
     input_skip: bool = False  # the unshuffled page also feeds the last decoder stage
     flatten_paper: bool = False  # the network sees pages divided by their paper (docdenoise.paper)
     architecture: str = ARCHITECTURE
@@ -51,9 +56,18 @@ class ModelConfig:
         """Input sides must be multiples of this (unshuffle by 2, then two stride-2 stages)."""
         return 8
 
+    @property
+    def block_dilations(self) -> tuple[int, ...]:
+        """The dilation of each bottleneck block's two convolutions."""
+        return self.dilations or (1,) * self.bottleneck_blocks
+
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["channels"] = list(self.channels)
+        if self.dilations:
+            data["dilations"] = list(self.dilations)
+        else:  # written only when set, so files from before dilations read back the same
+            del data["dilations"]
         return data
 
     @classmethod
@@ -70,8 +84,19 @@ class ModelConfig:
                     f"channels must be three widths in 1..{MAX_CHANNELS}, got {channels}"
                 )
             values["channels"] = channels
-        if not 0 <= int(values.get("bottleneck_blocks", 1)) <= MAX_BOTTLENECK_BLOCKS:
+        blocks = int(values.get("bottleneck_blocks", 1))
+        if not 0 <= blocks <= MAX_BOTTLENECK_BLOCKS:
             raise ValueError(f"bottleneck_blocks must be in 0..{MAX_BOTTLENECK_BLOCKS}")
+        if "dilations" in values:
+            dilations = tuple(int(d) for d in values["dilations"])
+            if dilations and (
+                len(dilations) != blocks or not all(1 <= d <= MAX_DILATION for d in dilations)
+            ):
+                raise ValueError(
+                    f"dilations must be one per bottleneck block ({blocks}), each in "
+                    f"1..{MAX_DILATION}, got {list(dilations)}"
+                )
+            values["dilations"] = dilations
         if values.get("architecture", ARCHITECTURE) != ARCHITECTURE:
             raise ValueError(f"architecture {values['architecture']!r} is not {ARCHITECTURE!r}")
         return cls(**values)
@@ -81,10 +106,10 @@ def receptive_field_radius(config: ModelConfig) -> int:
     """How far (in input pixels) an output pixel can see: the tiling halo must be at least this.
 
     Exact for this architecture: the interval of input pixels that one output pixel depends on is
-    propagated backwards through every layer (3x3 conv widens by one cell at its scale, a
-    stride-2 conv maps ``[lo, hi]`` to ``[2lo - 1, 2hi + 1]``, shuffles change scale), for every
-    output phase modulo the alignment. ``tests/test_model.py`` checks it against the gradient of
-    a real network.
+    propagated backwards through every layer (a 3x3 conv widens it by its dilation in cells at
+    its scale, a stride-2 conv maps ``[lo, hi]`` to ``[2lo - 1, 2hi + 1]``, shuffles change
+    scale), for every output phase modulo the alignment. ``tests/test_model.py`` checks it
+    against the gradient of a real network.
     """
 
     def widen(iv: tuple[int, int], n: int) -> tuple[int, int]:
@@ -112,7 +137,7 @@ def receptive_field_radius(config: ModelConfig) -> int:
     for p in range(config.alignment):
         i1 = widen(coarser((p, p)), 2)  # dec1b, dec1a at 1/2
         i2 = widen(coarser(i1), 1)  # up1 shuffle, dec2 at 1/4
-        i3 = widen(coarser(i2), 2 * config.bottleneck_blocks)  # up2 shuffle, bottleneck at 1/8
+        i3 = widen(coarser(i2), 2 * sum(config.block_dilations))  # up2 shuffle, bottleneck
         lo, hi = hull(from_enc1(i1), from_enc2(i2), from_enc2(strided(i3)), finer(i1))
         radius = max(radius, p - lo, hi - p)
     return radius
@@ -147,8 +172,8 @@ def channel_groups(config: ModelConfig) -> dict[str, tuple[tuple[int, ...], tupl
     return groups
 
 
-def _conv(cin: int, cout: int, stride: int = 1) -> nn.Conv2d:
-    return nn.Conv2d(cin, cout, 3, stride=stride, padding=1)
+def _conv(cin: int, cout: int, stride: int = 1, dilation: int = 1) -> nn.Conv2d:
+    return nn.Conv2d(cin, cout, 3, stride=stride, padding=dilation, dilation=dilation)
 
 
 class DenoiseNet(nn.Module):
@@ -164,8 +189,10 @@ class DenoiseNet(nn.Module):
         self.enc2 = _conv(c2, c2)
         self.down2 = _conv(c2, c3, stride=2)
         self.bottleneck = nn.ModuleList(
-            nn.Sequential(_conv(c3, c3), nn.ReLU(inplace=True), _conv(c3, c3))
-            for _ in range(self.config.bottleneck_blocks)
+            nn.Sequential(
+                _conv(c3, c3, dilation=d), nn.ReLU(inplace=True), _conv(c3, c3, dilation=d)
+            )
+            for d in self.config.block_dilations
         )
         self.up2 = nn.Conv2d(c3, c2 * 4, 1)
         self.dec2 = _conv(2 * c2, c2)

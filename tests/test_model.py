@@ -24,9 +24,14 @@ def _empirical_radius(config: ModelConfig) -> int:
     return radius
 
 
-@pytest.mark.parametrize(("blocks", "skip"), [(0, False), (1, False), (2, False), (0, True)])
-def test_receptive_field_is_exact(blocks: int, skip: bool) -> None:
-    config = ModelConfig(channels=(8, 8, 8), bottleneck_blocks=blocks, input_skip=skip)
+@pytest.mark.parametrize(
+    ("blocks", "skip", "dilations"),
+    [(0, False, ()), (1, False, ()), (2, False, ()), (0, True, ()), (2, True, (1, 3))],
+)
+def test_receptive_field_is_exact(blocks: int, skip: bool, dilations: tuple[int, ...]) -> None:
+    config = ModelConfig(
+        channels=(8, 8, 8), bottleneck_blocks=blocks, input_skip=skip, dilations=dilations
+    )
     assert receptive_field_radius(config) == _empirical_radius(config)
 
 
@@ -50,6 +55,13 @@ def test_config_round_trip_and_validation() -> None:
         ModelConfig.from_dict({"channels": [8, 16, 100_000]})
     with pytest.raises(ValueError, match="bottleneck_blocks"):
         ModelConfig.from_dict({"bottleneck_blocks": 10_000})
+    dilated = ModelConfig(bottleneck_blocks=2, dilations=(1, 4))
+    assert ModelConfig.from_dict(dilated.to_dict()) == dilated
+    assert "dilations" not in config.to_dict()  # files from before dilations read back the same
+    with pytest.raises(ValueError, match="one per bottleneck block"):
+        ModelConfig.from_dict({"bottleneck_blocks": 2, "dilations": [4]})
+    with pytest.raises(ValueError, match="one per bottleneck block"):
+        ModelConfig.from_dict({"bottleneck_blocks": 1, "dilations": [0]})
     with pytest.raises(ValueError, match="architecture"):
         ModelConfig.from_dict({"architecture": "something-else"})
 

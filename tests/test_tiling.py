@@ -6,8 +6,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import torch
 
 from docdenoise.inference import Denoiser
+from docdenoise.model import DenoiseNet, ModelConfig, receptive_field_radius
 from docdenoise.tiling import plan_tiles, read_window, reflect_indices, write_core
 
 
@@ -72,3 +74,20 @@ def test_a_halo_below_the_receptive_field_is_caught(denoisers: dict[int, Denoise
     finally:
         short.halo = saved
     assert float(np.abs(got - expected).max()) > 1 / 255
+
+
+def test_a_dilated_bottleneck_tiles_without_seams() -> None:
+    """Spread taps reach further; the halo (the exact receptive field) must follow them."""
+    torch.manual_seed(5)
+    net = DenoiseNet(ModelConfig(input_skip=True, dilations=(3,)))
+    with torch.no_grad():
+        for module in net.modules():
+            if isinstance(module, torch.nn.Conv2d):
+                torch.nn.init.kaiming_normal_(module.weight, nonlinearity="relu")
+                torch.nn.init.zeros_(module.bias)
+    page = np.random.default_rng(11).integers(0, 256, size=(333, 301), dtype=np.uint8)
+    whole = Denoiser(net, device="cpu", tile=4096).denoise(page, dtype=np.float32)
+    assert Denoiser(net, device="cpu").halo == receptive_field_radius(net.config) == 77
+    for tile in (64, 200):
+        got = Denoiser(net, device="cpu", tile=tile).denoise(page, dtype=np.float32)
+        assert float(np.abs(got - whole).max()) <= 1 / 255, f"tile {tile}"
