@@ -12,7 +12,10 @@ of ``bench/korean.py``), the RMSE on the bundled sample scan, stray marks (dark 
 draws on paper, per million paper pixels, on 12 pages damaged like the sample), and on the real
 DIBCO pages (when ``../shared/data`` is there) the mean RMSE and the F-measure after Otsu,
 with its precision and recall; the mean RMSE over the rows of ``bench/quality.py``'s synthetic
-pages, upright and laid on their side (a quarter turn, as a landscape page scanned upright).
+pages, upright and laid on their side (a quarter turn, as a landscape page scanned upright),
+and on the same pages undamaged (what the model does to a page that needs nothing: grey ink
+darkened, a shaded row washed out, a wide black band broken all show here), and the share of
+the ink of black bands 80 to 130 px tall kept (``tests/test_quality.py``'s band page).
 Used to decide whether a training run's weights replace the shipped ones; the real pages judge,
 they never train or pick checkpoints.
 """
@@ -30,9 +33,16 @@ import numpy as np
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent / "tests")]
 import test_quality as tq  # noqa: E402 (the small-mark pages: the figures are the test's own)
-from baselines import f_measure, otsu_threshold, precision_recall, rmse, text_mask  # noqa: E402
+from baselines import (  # noqa: E402
+    f_measure,
+    otsu_threshold,
+    precision_recall,
+    rmse,
+    text_mask,
+    to_uint8,
+)
 from korean import ink_kept, korean_pages  # noqa: E402
-from quality import DIBCO, FULL, dibco_pages, validation_set  # noqa: E402
+from quality import DIBCO, FULL, clean_pages, dibco_pages, validation_set  # noqa: E402
 
 
 def ocr_error(clean: Callable[[np.ndarray], np.ndarray], pages: list) -> float:
@@ -80,6 +90,12 @@ def stray_marks(clean: Callable[[np.ndarray], np.ndarray]) -> float:
 def synthetic_pages() -> tuple[list[tuple[np.ndarray, np.ndarray]], ...]:
     """``bench/quality.py``'s synthetic rows, drawn once for every model and both ways up."""
     return tuple(validation_set(FULL).values())
+
+
+@functools.cache
+def undamaged_pages() -> tuple[np.ndarray, ...]:
+    """The clean pages under ``bench/quality.py``'s rows, as they are."""
+    return tuple(clean_pages(FULL))
 
 
 def synthetic_rmse(clean: Callable[[np.ndarray], np.ndarray], sideways: bool) -> float:
@@ -143,6 +159,10 @@ def measure(weights: str, ocr_pages: list | None = None) -> dict[str, float]:
 
     out["synthetic RMSE"] = synthetic_rmse(cleaned, sideways=False)
     out["on its side"] = synthetic_rmse(cleaned, sideways=True)
+    out["undamaged"] = float(np.mean([rmse(cleaned(to_uint8(c)), c) for c in undamaged_pages()]))
+    bands, plain = tq.band_page()
+    wide = [k for h, k in tq.band_ink_kept(cleaned(bands), plain).items() if h > tq.BAND_FLOOR]
+    out["wide bands kept"] = float(np.mean(wide))
     if ocr_pages is not None:
         out["OCR CER cleaned"] = ocr_error(cleaned, ocr_pages)
     return out
@@ -181,8 +201,9 @@ def main(argv: list[str] | None = None) -> int:
             "small-mark and Korean stroke ink kept, RMSE on the sample scan, stray marks drawn "
             "on paper (per million paper pixels), DIBCO RMSE and F-measure after Otsu with "
             "precision and recall, the mean RMSE of the synthetic rows of the quality section "
-            f"upright and laid on their side{ocr_note} (Tesseract's character error rate, all "
-            "pages together). `quality` is the `fast` weights in four mirrored passes."
+            f"upright and laid on their side, and on the same pages undamaged{ocr_note} "
+            "(Tesseract's character error rate, all pages together). `quality` is the `fast` "
+            "weights in four mirrored passes."
         )
         write_section("models", f"{intro}\n\n{table}")
     return 0

@@ -48,6 +48,7 @@ MIXED_SEED = VAL_SEED + 1_000_000
 DIBCO = REPO.parent / "shared" / "data" / "dibco-printed"
 FIGURE = REPO / "docs" / "quality.png"
 MODEL_THRESHOLD = 0.5  # the model's grey output is text where below this (its natural cut)
+UNDAMAGED = "none (undamaged)"  # the last synthetic row: the clean pages as they are
 
 Cleaners = dict[str, Callable[[np.ndarray], np.ndarray]]
 
@@ -67,15 +68,23 @@ QUICK = Scale(pairs=2, size=256, dibco_pages=2, ocr_pages=1)
 # --- synthetic validation -------------------------------------------------------------------
 
 
-def validation_set(scale: Scale) -> dict[str, list[tuple[np.ndarray, np.ndarray]]]:
-    """``{degradation: [(noisy uint8, clean float32), ...]}``, plus ``'mixed'``; reproducible."""
-    from docdenoise.synth import DEGRADATIONS, degrade, make_pair, render_clean
+def clean_pages(scale: Scale) -> list[np.ndarray]:
+    """The undamaged pages (float32) that every degradation row spoils; reproducible."""
+    from docdenoise.synth import render_clean
 
     cleans = []
     for index in range(scale.pairs):
         page_seq = np.random.SeedSequence(VAL_SEED + index).spawn(2)[0]
         page = render_clean(np.random.default_rng(page_seq), scale.size, scale.size)
         cleans.append(page.pixels)
+    return cleans
+
+
+def validation_set(scale: Scale) -> dict[str, list[tuple[np.ndarray, np.ndarray]]]:
+    """``{degradation: [(noisy uint8, clean float32), ...]}``, plus ``'mixed'``; reproducible."""
+    from docdenoise.synth import DEGRADATIONS, degrade, make_pair
+
+    cleans = clean_pages(scale)
     sets: dict[str, list[tuple[np.ndarray, np.ndarray]]] = {}
     for kind, name in enumerate(DEGRADATIONS, start=1):
         sets[name] = []
@@ -124,6 +133,12 @@ def synthetic_section(cleaners: Cleaners, scale: Scale, figure: Path, figure_mod
         print(f"synthetic {kind}: " + ", ".join(f"{n} {e:.4f}" for n, e in errors[kind].items()))
     for table in (errors, ratios):
         table["mean"] = {n: float(np.mean([row[n] for row in table.values()])) for n in cleaners}
+    undamaged = [(to_uint8(clean), clean) for clean in clean_pages(scale)]
+    for table, score in ((errors, rmse), (ratios, baselines.psnr)):
+        table[UNDAMAGED] = {
+            n: float(np.mean([score(f(page), clean) for page, clean in undamaged]))
+            for n, f in cleaners.items()
+        }
     quality_figure(panels, figure)
     size, pairs = scale.size, scale.pairs
     timing = ", ".join(f"{n} {t / (len(sets) * pairs):.3f} s" for n, t in spent.items())
@@ -132,7 +147,9 @@ def synthetic_section(cleaners: Cleaners, scale: Scale, figure: Path, figure_mod
             f"Synthetic validation: {pairs} pages of {size} x {size} px per row (seeds from "
             f"{VAL_SEED}, never trained on). Each degradation alone on the same {pairs} clean "
             f"pages; *mixed* is {pairs} pairs of the generator's random mix. Mean per page; "
-            "best cleaner per row in bold. *Otsu* is black/white, the others grey.",
+            "best cleaner per row in bold. *Otsu* is black/white, the others grey. The last "
+            "row, not in the mean, is the same pages undamaged: what a cleaner does to a page "
+            "that needs nothing.",
             "",
             "RMSE against the clean page (lower is better):",
             "",

@@ -131,3 +131,50 @@ def test_golden_sample_scan(shipped: Denoiser) -> None:
     assert error <= GOLDEN_MAX_RATIO * as_is, (
         f"RMSE {error:.4f} is not under {GOLDEN_MAX_RATIO} x the scan as is ({as_is:.4f})"
     )
+
+
+# "A wide black band keeps its ink": a form's inverted section bar, a filled logo box
+BAND_HEIGHTS = (40, 60, 80, 100, 130)  # px; 1.6 x a 12 pt heading is 80 px at 300 dpi
+BAND_INK = 20  # the bands' grey on a page of 250; their titles are in the paper's grey
+BAND_KEPT = 0.98  # share of a band's plain part (past its title) cleaned darker than 0.5...
+BAND_TARGET = 100  # ...for every band up to this tall; the shipped model meets it to 60 px
+BAND_FLOOR = 60  # never below BAND_KEPT up to this tall: a regression fails
+
+
+def band_page() -> tuple[np.ndarray, dict[int, tuple[slice, slice]]]:
+    """Black bands of BAND_HEIGHTS, each with a white title at its left; each one's plain part."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    from docdenoise.synth.fonts import pick_face
+
+    face = pick_face(np.random.default_rng(0), "sans", bold=True)
+    font = ImageFont.truetype(face.path, 28)
+    width, gap = 1024, 40
+    image = Image.new("L", (width, gap + sum(h + gap for h in BAND_HEIGHTS)), 250)
+    draw = ImageDraw.Draw(image)
+    plain, top = {}, gap
+    for height in BAND_HEIGHTS:
+        draw.rectangle((40, top, width - 41, top + height - 1), fill=BAND_INK)
+        draw.text((60, top + height // 2), f"SECTION {height}", font=font, fill=250, anchor="lm")
+        plain[height] = (slice(top + 4, top + height - 4), slice(400, width - 45))
+        top += height + gap
+    return np.asarray(image), plain
+
+
+def band_ink_kept(cleaned: np.ndarray, plain: dict[int, tuple[slice, slice]]) -> dict[int, float]:
+    """Per band height, the share of its plain part that ``cleaned`` keeps darker than 0.5."""
+    return {height: float((cleaned[part] < KEPT_BELOW).mean()) for height, part in plain.items()}
+
+
+@needs_weights
+def test_a_wide_black_band_keeps_its_ink(shipped: Denoiser) -> None:
+    """Inside a band wider than what a pixel sees, a network that goes by local shade alone
+    takes the dark for a shadow and whitens a line through it. Bands up to BAND_FLOOR px must
+    keep their ink; up to BAND_TARGET px is the aim, not met by the shipped model (it keeps
+    about 86% of an 80 px band, 63% of a 100 px one), so below it is an expected failure."""
+    page, plain = band_page()
+    kept = band_ink_kept(shipped.denoise(page, dtype=np.float32), plain)
+    detail = ", ".join(f"{h} px: {share:.1%}" for h, share in kept.items())
+    assert all(kept[h] >= BAND_KEPT for h in kept if h <= BAND_FLOOR), f"band ink kept: {detail}"
+    if any(kept[h] < BAND_KEPT for h in kept if h <= BAND_TARGET):
+        pytest.xfail(f"{shipped.model_name} keeps {detail}")
