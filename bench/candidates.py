@@ -32,15 +32,9 @@ import numpy as np
 
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent / "tests")]
+import baselines  # noqa: E402
 import test_quality as tq  # noqa: E402 (the small-mark pages: the figures are the test's own)
-from baselines import (  # noqa: E402
-    f_measure,
-    otsu_threshold,
-    precision_recall,
-    rmse,
-    text_mask,
-    to_uint8,
-)
+from baselines import f_measure, otsu_threshold, precision_recall, rmse, text_mask  # noqa: E402
 from korean import ink_kept, korean_pages  # noqa: E402
 from quality import DIBCO, FULL, clean_pages, dibco_pages, validation_set  # noqa: E402
 
@@ -159,7 +153,8 @@ def measure(weights: str, ocr_pages: list | None = None) -> dict[str, float]:
 
     out["synthetic RMSE"] = synthetic_rmse(cleaned, sideways=False)
     out["on its side"] = synthetic_rmse(cleaned, sideways=True)
-    out["undamaged"] = float(np.mean([rmse(cleaned(to_uint8(c)), c) for c in undamaged_pages()]))
+    pages = undamaged_pages()
+    out["undamaged"] = float(np.mean([rmse(cleaned(baselines.to_uint8(c)), c) for c in pages]))
     bands, plain = tq.band_page()
     wide = [k for h, k in tq.band_ink_kept(cleaned(bands), plain).items() if h > tq.BAND_FLOOR]
     out["wide bands kept"] = float(np.mean(wide))
