@@ -36,7 +36,7 @@ import baselines  # noqa: E402
 import test_quality as tq  # noqa: E402 (the small-mark pages: the figures are the test's own)
 from baselines import f_measure, otsu_threshold, precision_recall, rmse, text_mask  # noqa: E402
 from korean import ink_kept, korean_pages  # noqa: E402
-from quality import DIBCO, FULL, clean_pages, dibco_pages, validation_set  # noqa: E402
+from quality import DIBCO, FULL, dibco_pages, validation_set  # noqa: E402
 
 
 def ocr_error(clean: Callable[[np.ndarray], np.ndarray], pages: list) -> float:
@@ -88,8 +88,8 @@ def synthetic_pages() -> tuple[list[tuple[np.ndarray, np.ndarray]], ...]:
 
 @functools.cache
 def undamaged_pages() -> tuple[np.ndarray, ...]:
-    """The clean pages under ``bench/quality.py``'s rows, as they are."""
-    return tuple(clean_pages(FULL))
+    """The clean pages under ``bench/quality.py``'s rows (every row spoils the same ones)."""
+    return tuple(clean for _, clean in synthetic_pages()[0])
 
 
 def synthetic_rmse(clean: Callable[[np.ndarray], np.ndarray], sideways: bool) -> float:

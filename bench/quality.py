@@ -68,23 +68,16 @@ QUICK = Scale(pairs=2, size=256, dibco_pages=2, ocr_pages=1)
 # --- synthetic validation -------------------------------------------------------------------
 
 
-def clean_pages(scale: Scale) -> list[np.ndarray]:
-    """The undamaged pages (float32) that every degradation row spoils; reproducible."""
-    from docdenoise.synth import render_clean
+def validation_set(scale: Scale) -> dict[str, list[tuple[np.ndarray, np.ndarray]]]:
+    """``{degradation: [(noisy uint8, clean float32), ...]}``, plus ``'mixed'``; reproducible.
+    Every degradation row spoils the same clean pages."""
+    from docdenoise.synth import DEGRADATIONS, degrade, make_pair, render_clean
 
     cleans = []
     for index in range(scale.pairs):
         page_seq = np.random.SeedSequence(VAL_SEED + index).spawn(2)[0]
         page = render_clean(np.random.default_rng(page_seq), scale.size, scale.size)
         cleans.append(page.pixels)
-    return cleans
-
-
-def validation_set(scale: Scale) -> dict[str, list[tuple[np.ndarray, np.ndarray]]]:
-    """``{degradation: [(noisy uint8, clean float32), ...]}``, plus ``'mixed'``; reproducible."""
-    from docdenoise.synth import DEGRADATIONS, degrade, make_pair
-
-    cleans = clean_pages(scale)
     sets: dict[str, list[tuple[np.ndarray, np.ndarray]]] = {}
     for kind, name in enumerate(DEGRADATIONS, start=1):
         sets[name] = []
@@ -133,7 +126,7 @@ def synthetic_section(cleaners: Cleaners, scale: Scale, figure: Path, figure_mod
         print(f"synthetic {kind}: " + ", ".join(f"{n} {e:.4f}" for n, e in errors[kind].items()))
     for table in (errors, ratios):
         table["mean"] = {n: float(np.mean([row[n] for row in table.values()])) for n in cleaners}
-    undamaged = [(to_uint8(clean), clean) for clean in clean_pages(scale)]
+    undamaged = [(to_uint8(clean), clean) for _, clean in next(iter(sets.values()))]
     for table, score in ((errors, rmse), (ratios, baselines.psnr)):
         table[UNDAMAGED] = {
             n: float(np.mean([score(f(page), clean) for page, clean in undamaged]))

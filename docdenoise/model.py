@@ -56,6 +56,16 @@ class ModelConfig:
         """Input sides must be multiples of this (unshuffle by 2, then two stride-2 stages)."""
         return 8
 
+    def __post_init__(self) -> None:
+        dilations, blocks = self.dilations, self.bottleneck_blocks
+        if dilations and (
+            len(dilations) != blocks or not all(1 <= d <= MAX_DILATION for d in dilations)
+        ):
+            raise ValueError(
+                f"dilations must be one per bottleneck block ({blocks}), each in "
+                f"1..{MAX_DILATION}, got {list(dilations)}"
+            )
+
     @property
     def block_dilations(self) -> tuple[int, ...]:
         """The dilation of each bottleneck block's two convolutions."""
@@ -88,15 +98,7 @@ class ModelConfig:
         if not 0 <= blocks <= MAX_BOTTLENECK_BLOCKS:
             raise ValueError(f"bottleneck_blocks must be in 0..{MAX_BOTTLENECK_BLOCKS}")
         if "dilations" in values:
-            dilations = tuple(int(d) for d in values["dilations"])
-            if dilations and (
-                len(dilations) != blocks or not all(1 <= d <= MAX_DILATION for d in dilations)
-            ):
-                raise ValueError(
-                    f"dilations must be one per bottleneck block ({blocks}), each in "
-                    f"1..{MAX_DILATION}, got {list(dilations)}"
-                )
-            values["dilations"] = dilations
+            values["dilations"] = tuple(int(d) for d in values["dilations"])
         if values.get("architecture", ARCHITECTURE) != ARCHITECTURE:
             raise ValueError(f"architecture {values['architecture']!r} is not {ARCHITECTURE!r}")
         return cls(**values)
