@@ -16,6 +16,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 BENCHES = {
     "throughput": ["throughput.py"],
+    "heap": ["heap.py"],  # two minutes: the C heap kept against glibc's defaults
     "memory": ["memory.py"],
     "gui-stall": ["gui_stall.py", "--runs", "5"],
     "quality": ["quality.py"],

@@ -16,7 +16,7 @@ from collections.abc import Generator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from docdenoise import __version__
+from docdenoise import __version__, allocator
 from docdenoise.errors import EXIT_INTERRUPTED, EXIT_USAGE, DocDenoiseError
 
 if TYPE_CHECKING:
@@ -215,6 +215,7 @@ def run_clean(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def main(
     argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None
 ) -> int:
+    allocator.tune()  # before any thread starts: see docdenoise.allocator
     out = out or sys.stdout
     err = err or sys.stderr
     parser = build_parser()

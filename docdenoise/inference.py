@@ -31,6 +31,7 @@ from typing import Any, TypeVar
 import numpy as np
 import torch
 
+from docdenoise import allocator
 from docdenoise.assets import DEFAULT_MODEL, MODEL_NAMES, bundled_model
 from docdenoise.device import DeviceChoice, cpu_threads, pick_backend, pick_device
 from docdenoise.errors import DeviceError, OutOfMemoryError
@@ -174,6 +175,7 @@ class Denoiser:
         tile_batch: int | None = None,
         passes: int | None = None,
     ) -> None:
+        allocator.tune()  # large tensors reuse the heap instead of being faulted in on each tile
         bundled = bundled_model(model) if isinstance(model, str) and model in MODEL_NAMES else None
         self.passes = int(passes) if passes else (bundled.passes if bundled else 1)
         if self.passes not in TURNS:

@@ -17,7 +17,7 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtWidgets import QApplication
 
-from docdenoise import __version__
+from docdenoise import __version__, allocator
 from docdenoise.gui.icons import icon
 from docdenoise.gui.mainwindow import MainWindow
 from docdenoise.gui.settings import AppSettings
@@ -76,6 +76,7 @@ def make_application(argv: Sequence[str]) -> tuple[QApplication, list[str]]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    allocator.tune()  # before Qt's threads start, so they share the tuned heap
     app, rest = make_application(list(sys.argv[1:] if argv is None else argv))
     install_translators(app, language_option(rest) or AppSettings().language)
     args = build_parser().parse_args(rest)

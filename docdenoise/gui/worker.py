@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal, Slot
 
+from docdenoise import allocator
 from docdenoise.errors import DocDenoiseError
 from docdenoise.gui.settings import ModelSpec
 
@@ -154,6 +155,7 @@ class DenoiseWorker(QObject):
                 self.progress.emit(payload)
         finally:
             gen.close()
+            allocator.release()  # the tiles' memory back to the system while the app waits
 
 
 class WorkerHost(QObject):

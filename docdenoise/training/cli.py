@@ -22,6 +22,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
+from docdenoise import allocator
 from docdenoise.errors import EXIT_INTERRUPTED, EXIT_OK, DocDenoiseError, UsageError
 
 log = logging.getLogger("docdenoise.training")
@@ -180,6 +181,7 @@ def _run(work: Any) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    allocator.tune()  # a batch's activations reuse the heap: docdenoise.allocator
     args_list = sys.argv[1:] if argv is None else list(argv)
     args = _parser().parse_args(args_list)
     tty = sys.stderr.isatty()
