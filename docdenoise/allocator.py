@@ -22,7 +22,6 @@ own ``MALLOC_*`` variables or ``GLIBC_TUNABLES``, or ``DOCDENOISE_KEEP_HEAP=0``.
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import logging
 import os
 import platform
@@ -56,9 +55,8 @@ _libc: ctypes.CDLL | None = None  # glibc, once tuned
 def _glibc() -> ctypes.CDLL | None:
     if platform.system() != "Linux" or platform.libc_ver()[0] != "glibc":
         return None
-    name = ctypes.util.find_library("c")
     try:
-        return ctypes.CDLL(name or "libc.so.6")
+        return ctypes.CDLL("libc.so.6")  # glibc's soname on every Linux (find_library forks)
     except OSError:
         return None
 
