@@ -43,7 +43,7 @@ from docdenoise.weights import load_weights
 
 log = logging.getLogger(__name__)
 
-DEFAULT_TILE_CPU = 1536  # least halo overhead; bench/throughput.py: 5.2 MP/s (1024: 5.16)
+DEFAULT_TILE_CPU = 1536  # least halo overhead; bench/throughput.py: torch 15.3 MP/s (1024: 15.6)
 DEFAULT_TILE_GPU = 2048  # Apple MPS, which cannot tell its free memory; CUDA sizes from it
 DEFAULT_TILE_BATCH_GPU = 4  # tiles per forward pass on a GPU; the CPU gains nothing (1)
 MIN_TILE = 64

@@ -19,7 +19,7 @@ import threading
 from collections.abc import Callable, Generator
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, QThread, QTimer, Signal, Slot
 
 from docdenoise import allocator
 from docdenoise.errors import DocDenoiseError
@@ -155,16 +155,26 @@ class DenoiseWorker(QObject):
                 self.progress.emit(payload)
         finally:
             gen.close()
-            allocator.release()  # the tiles' memory back to the system while the app waits
 
 
 class WorkerHost(QObject):
-    """Starts workers on their own threads and waits for them all on shutdown."""
+    """Starts workers on their own threads and waits for them all on shutdown.
+
+    When the last worker has finished and none has started for ``IDLE_RELEASE_MS``, the memory
+    the tiles left in the C heap goes back to the system (:func:`docdenoise.allocator.release`).
+    Not at the end of each task: the trim holds the heap's lock for tens of milliseconds, and a
+    page shown at that moment stalled the window (``bench/gui_stall.py``: 46 ms against 10).
+    """
+
+    IDLE_RELEASE_MS = 10_000
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.cache = DenoiserCache()
         self._runs: list[tuple[DenoiseWorker, QThread]] = []
+        self._idle = QTimer(self)
+        self._idle.setSingleShot(True)
+        self._idle.timeout.connect(self._release_if_idle)
 
     def create(self, task: Task, name: str = "task") -> DenoiseWorker:
         """A worker for ``task``; connect its signals, then :meth:`start` it."""
@@ -177,6 +187,7 @@ class WorkerHost(QObject):
         thread.started.connect(worker.run)
         thread.finished.connect(self._reap)
         self._runs.append((worker, thread))
+        self._idle.stop()
         thread.start()
         return worker
 
@@ -203,3 +214,10 @@ class WorkerHost(QObject):
             else:
                 keep.append((worker, thread))
         self._runs = keep
+        if not keep:
+            self._idle.start(self.IDLE_RELEASE_MS)
+
+    @Slot()
+    def _release_if_idle(self) -> None:
+        if not self.running():
+            allocator.release()

@@ -65,3 +65,25 @@ def test_cancel_closes_the_generator(qtbot: Any):
 def test_unexpected_errors_are_described():
     assert "ZeroDivisionError" in error_message(ZeroDivisionError("x"))
     assert "out of memory" in error_message(MemoryError())
+
+
+def test_the_heap_is_released_once_the_host_is_idle(qtbot: Any, monkeypatch: Any):
+    """Not at the end of each task (that trim stalled the window), but once nothing has run for
+    ``IDLE_RELEASE_MS``; a task started in the meantime puts it off again."""
+    from docdenoise.gui import worker as worker_module
+
+    releases: list[bool] = []
+    monkeypatch.setattr(worker_module.allocator, "release", lambda: releases.append(True))
+    monkeypatch.setattr(WorkerHost, "IDLE_RELEASE_MS", 1000)
+
+    def task(ctx: WorkContext) -> Generator[int, None, str]:
+        yield 1
+        return "done"
+
+    host = WorkerHost()
+    run(qtbot, host, host.create(task), "finished")
+    assert releases == []  # the task's end releases nothing by itself
+    run(qtbot, host, host.create(task), "finished")  # a second task restarts the wait
+    qtbot.waitUntil(lambda: releases == [True], timeout=WAIT_MS)
+    qtbot.wait(1500)
+    assert releases == [True]  # once, not again while idle
