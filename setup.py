@@ -18,7 +18,12 @@ from setuptools.command.build_py import build_py
 
 ROOT = Path(__file__).resolve().parent
 ASSETS = "assets"
-REQUIRED = ("docdenoise-fast.safetensors", "docdenoise-fast.json")
+REQUIRED = (
+    "docdenoise-fast.safetensors",
+    "docdenoise-fast.json",
+    "docdenoise-quality.safetensors",
+    "docdenoise-quality.json",
+)
 PATTERNS = ("*.safetensors", "*.json", "*.png", "icons/*.svg", "README.md")
 DataFiles = tuple[str, str, str, list[str]]  # build_py's (package, src_dir, build_dir, files)
 

@@ -197,8 +197,8 @@ def main(argv: list[str] | None = None) -> int:
             "on paper (per million paper pixels), DIBCO RMSE and F-measure after Otsu with "
             "precision and recall, the mean RMSE of the synthetic rows of the quality section "
             f"upright and laid on their side, and on the same pages undamaged{ocr_note} "
-            "(Tesseract's character error rate, all pages together). `quality` is the `fast` "
-            "weights in four mirrored passes."
+            "(Tesseract's character error rate, all pages together). `quality` is its own, larger "
+            "network in four mirrored passes."
         )
         write_section("models", f"{intro}\n\n{table}")
     return 0

@@ -18,11 +18,12 @@ class BundledModel:
     passes: int
 
 
-# ``quality`` is the fast network run over each tile and its three mirror images, averaged: four
-# times the work (docs/benchmarks.md, models).
+# ``quality`` is a larger network (the fast one grown: 415k parameters, 20.2 kFLOP per pixel; its
+# card and docs/training.md, fast-grown3) run over each tile and its three mirror images,
+# averaged: about six times the fast model's work (docs/benchmarks.md, models).
 BUNDLED_MODELS = (
     BundledModel("fast", "docdenoise-fast", 1),
-    BundledModel("quality", "docdenoise-fast", 4),
+    BundledModel("quality", "docdenoise-quality", 4),
 )
 MODEL_NAMES = tuple(model.name for model in BUNDLED_MODELS)
 DEFAULT_MODEL = "fast"

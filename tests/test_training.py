@@ -406,6 +406,11 @@ def test_kept_checkpoints_average_and_export(
     assert str(weights) in card["commands"][-1] and AVERAGED in card["commands"][-1]
     for key, value in model.state_dict().items():
         assert torch.equal(value, averaged["model"][key]), key
+    assert card["name"] == "smoke"  # the run's export.name, unless --name ships it as another
+    renamed = tmp_path / "renamed.safetensors"
+    argv = ["--run", str(run), "--out", str(renamed), "--checkpoint", AVERAGED, "--name", "quality"]
+    assert export_main(argv) == 0
+    assert load_weights(renamed)[1]["name"] == "quality"
     # last.pt and kept weights carry no validation: export scores them on the run's own set
     for checkpoint, step in (("last.pt", 9), (f"{KEPT}/{kept[6].name}", 6)):
         out = tmp_path / f"step{step}.safetensors"

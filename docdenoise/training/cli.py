@@ -152,6 +152,7 @@ def _export_only(
     target: Path | None,
     checkpoint: str = "best.pt",
     command: str | None = None,
+    name: str | None = None,
 ) -> int:
     from docdenoise.training.checkpoint import LAST, load_checkpoint
     from docdenoise.training.export import export_run
@@ -162,7 +163,7 @@ def _export_only(
         config = load_checkpoint(run_dir / checkpoint).get("config")  # kept/ weights have none
         config = config or load_checkpoint(run_dir / LAST)["config"]
         target = Path(config["export"]["path"])
-    card = export_run(run_dir, target, checkpoint, command)
+    card = export_run(run_dir, target, checkpoint, command, name)
     metrics = card["metrics"]
     print(f"exported {run_dir / checkpoint} (step {card['steps']}, RMSE {metrics['val_rmse']:.5f}, "
           f"PSNR {metrics['val_psnr_db']:.2f} dB) to {target}")  # fmt: skip
@@ -205,10 +206,11 @@ def export_main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", type=Path, help="weights file (default: the config's export.path)")
     p.add_argument("--checkpoint", default="best.pt",
                    help="best.pt, averaged.pt, last.pt or kept/step-N.pt")  # fmt: skip
+    p.add_argument("--name", help="the model's name in its card (default: the run's export.name)")
     args = p.parse_args(argv)
     _setup_logging(False)
     command = shlex.join(["python", "-m", "docdenoise.training.export", *(argv or sys.argv[1:])])
-    return _run(lambda: _export_only(args.run, args.out, args.checkpoint, command))
+    return _run(lambda: _export_only(args.run, args.out, args.checkpoint, command, args.name))
 
 
 def average_main(argv: list[str] | None = None) -> int:

@@ -43,13 +43,19 @@ def _utc(timestamp: float | None = None) -> str:
 
 
 def build_card(
-    best: dict[str, Any], model: DenoiseNet, *, run_steps: int | None, trained_at: str
+    best: dict[str, Any],
+    model: DenoiseNet,
+    *,
+    run_steps: int | None,
+    trained_at: str,
+    name: str | None = None,
 ) -> dict[str, Any]:
-    """The model card for the weights in ``best`` (a ``best.pt`` checkpoint)."""
+    """The model card for the weights in ``best`` (a ``best.pt`` checkpoint); ``name`` replaces
+    the config's ``export.name`` (a run trained as one bundled model, shipped as another)."""
     config = best["config"]
     metrics = best["metrics"]
     return {
-        "name": config["export"]["name"],
+        "name": name or config["export"]["name"],
         "format_note": "docdenoise model card; weights are float32 safetensors",
         "data_seed": config["data"]["seed"],
         "validation": {
@@ -83,7 +89,11 @@ def build_card(
 
 
 def export_run(
-    run_dir: Path, out: Path, checkpoint: str = BEST, command: str | None = None
+    run_dir: Path,
+    out: Path,
+    checkpoint: str = BEST,
+    command: str | None = None,
+    name: str | None = None,
 ) -> dict[str, Any]:
     """Write ``out`` (.safetensors) and its card from ``run_dir/best.pt`` (or ``checkpoint``:
     ``averaged.pt`` or ``blended.pt`` (:mod:`docdenoise.training.average`), ``last.pt``, or a kept
@@ -106,7 +116,7 @@ def export_run(
     if (run_dir / LAST).is_file():
         run_steps = int(load_checkpoint(run_dir / LAST)["step"])
     trained_at = _utc((run_dir / checkpoint).stat().st_mtime)
-    card = build_card(best, model.eval(), run_steps=run_steps, trained_at=trained_at)
+    card = build_card(best, model.eval(), run_steps=run_steps, trained_at=trained_at, name=name)
     written = save_weights(model, out, card)
     log.info("exported %s (step %d) to %s", run_dir / checkpoint, card["steps"], out)
     return written

@@ -63,7 +63,12 @@ def test_settings_dialog_offers_the_bundled_models_and_a_file(
     assert [dialog.model.itemData(i) for i in range(dialog.model.count())] == [""]
     assert dialog.model_file.isEnabled()
 
-    (assets / "docdenoise-fast.safetensors").write_bytes(b"")  # fast and quality share it
+    (assets / "docdenoise-fast.safetensors").write_bytes(b"")
+    dialog = SettingsDialog(settings)
+    qtbot.addWidget(dialog)
+    assert [dialog.model.itemData(i) for i in range(dialog.model.count())] == ["fast", ""]
+
+    (assets / "docdenoise-quality.safetensors").write_bytes(b"")  # quality has its own weights
     dialog = SettingsDialog(settings)
     qtbot.addWidget(dialog)
     assert [dialog.model.itemData(i) for i in range(dialog.model.count())] == [
