@@ -18,7 +18,6 @@ same examples. Numbers and commands: docs/reliability.md.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import io
 import json
@@ -40,6 +39,7 @@ from typing import Literal
 
 import numpy as np
 import pytest
+from handles import open_handles
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from PIL import Image
@@ -369,23 +369,6 @@ def mutated_files(draw: st.DrawFn, fmt: str) -> Case:
 
 
 # --- the property -----------------------------------------------------------------------------
-
-
-def open_handles(path: Path) -> int | None:
-    """How many of this process's file descriptors point at ``path`` (None without /proc).
-
-    Counting only handles on the file itself keeps the check exact while descriptors that other
-    tests left for the garbage collector are closed meanwhile (the count of all descriptors
-    then falls, which once failed this property for no fault of the reader's)."""
-    fd_dir = Path("/proc/self/fd")
-    if not fd_dir.is_dir():
-        return None
-    target = str(path.resolve())
-    count = 0
-    for name in os.listdir(fd_dir):
-        with contextlib.suppress(OSError):  # closed between listing and reading
-            count += os.readlink(fd_dir / name) == target
-    return count
 
 
 def check_load(path: Path, max_pixels: int = FUZZ_MAX_PIXELS) -> str:

@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from handles import open_handles
 from pages import ink
 
 from docdenoise import imageio, pipeline
@@ -305,7 +306,7 @@ def test_cancelling_anywhere_joins_threads_and_leaves_only_finished_files(
 ) -> None:
     jobs, _ = plan_batch([scans], tmp_path / "full", BatchOptions())
     total = len(run(jobs, denoiser, BatchOptions())[1])
-    handles = len(os.listdir("/proc/self/fd")) if Path("/proc/self/fd").is_dir() else None
+    handles = open_handles(scans, tmp_path)
     for k in range(1, total):
         out = tmp_path / f"cancel-{k}"
         jobs, _ = plan_batch([scans], out, BatchOptions())
@@ -321,4 +322,4 @@ def test_cancelling_anywhere_joins_threads_and_leaves_only_finished_files(
         written = sorted(p.name for p in out.rglob("*")) if out.exists() else []
         assert written == finished, f"cancelled after {k} events"
     if handles is not None:
-        assert len(os.listdir("/proc/self/fd")) == handles
+        assert open_handles(scans, tmp_path) == handles
