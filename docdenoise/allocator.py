@@ -13,7 +13,8 @@ trim the heap on its own, and to give all threads one arena (a thread's own aren
 a block above 64 MB and would map it anyway). Call it early, before worker threads start: a
 thread that has already allocated keeps its own arena. The cost is that the process keeps the
 memory of its largest tile after the work is done; :func:`release` (``malloc_trim``) hands it
-back, and the app calls it when a task ends.
+back, and the app calls it once it has been idle a while (not at each task's end: the trim
+holds the heap's lock, and the window stalled on it; :class:`docdenoise.gui.worker.WorkerHost`).
 
 Left alone: any other C library (macOS, Windows, musl), and a process whose user has set glibc's
 own ``MALLOC_*`` variables or ``GLIBC_TUNABLES``, or ``DOCDENOISE_KEEP_HEAP=0``.

@@ -20,7 +20,7 @@ class BundledModel:
 
 # ``quality`` is a larger network (the fast one grown: 415k parameters, 20.2 kFLOP per pixel; its
 # card and docs/training.md, fast-grown3) run over each tile and its three mirror images,
-# averaged: about six times the fast model's work (docs/benchmarks.md, models).
+# averaged: about seven times the fast model's work (docs/benchmarks.md, models).
 BUNDLED_MODELS = (
     BundledModel("fast", "docdenoise-fast", 1),
     BundledModel("quality", "docdenoise-quality", 4),
