@@ -37,6 +37,12 @@ class ModelConfig:
     ``dilations`` spreads each block's taps that many cells apart (one entry per block; empty
     means 1 for all): the same work sees further, so a wide black band or a shaded table row
     is seen with its edges rather than as a dark patch of paper.
+    ``context_channels`` (0: none) adds a fourth level at 1/16 resolution, beside the bottleneck:
+    a strided convolution down, ``context_blocks`` residual conv pairs there, and a 1x1
+    convolution and pixel shuffle back up, added to the bottleneck's input. At 1/16 a 3x3 tap
+    spans 16 page pixels, so for a sixth more work the network sees twice as far: a shaded
+    table row or a wide black band with its edges, a stain's whole rim. Unlike a dilated block
+    (``dilations``), every cell is seen through a low-pass strided convolution, not sampled.
     ``input_skip`` hands the raw pixels (unshuffled, 4 channels at 1/2) to the last decoder
     stage, so it can redraw anti-aliased stroke edges from the page itself rather than from
     features alone. ``flatten_paper`` changes no layer: it says that the network was trained on
@@ -49,14 +55,21 @@ class ModelConfig:
     dilations: tuple[int, ...] = ()  # per bottleneck block; empty: all 1
     input_skip: bool = False  # the unshuffled page also feeds the last decoder stage
     flatten_paper: bool = False  # the network sees pages divided by their paper (docdenoise.paper)
+    context_channels: int = 0  # width of the 1/16 context level; 0: no such level
+    context_blocks: int = 1  # residual conv pairs at 1/16 (with context_channels)
     architecture: str = ARCHITECTURE
 
     @property
     def alignment(self) -> int:
-        """Input sides must be multiples of this (unshuffle by 2, then two stride-2 stages)."""
-        return 8
+        """Input sides must be multiples of this (unshuffle by 2, then two stride-2 stages, and
+        a third with the context level)."""
+        return 16 if self.context_channels else 8
 
     def __post_init__(self) -> None:
+        if not 0 <= self.context_channels <= MAX_CHANNELS:
+            raise ValueError(f"context_channels must be in 0..{MAX_CHANNELS}")
+        if not 0 <= self.context_blocks <= MAX_BOTTLENECK_BLOCKS:
+            raise ValueError(f"context_blocks must be in 0..{MAX_BOTTLENECK_BLOCKS}")
         dilations, blocks = self.dilations, self.bottleneck_blocks
         if dilations and (
             len(dilations) != blocks or not all(1 <= d <= MAX_DILATION for d in dilations)
@@ -78,6 +91,8 @@ class ModelConfig:
             data["dilations"] = list(self.dilations)
         else:  # written only when set, so files from before dilations read back the same
             del data["dilations"]
+        if not self.context_channels:  # likewise for files from before the context level
+            del data["context_channels"], data["context_blocks"]
         return data
 
     @classmethod
@@ -99,6 +114,9 @@ class ModelConfig:
             raise ValueError(f"bottleneck_blocks must be in 0..{MAX_BOTTLENECK_BLOCKS}")
         if "dilations" in values:
             values["dilations"] = tuple(int(d) for d in values["dilations"])
+        for key in ("context_channels", "context_blocks"):
+            if key in values:
+                values[key] = int(values[key])
         if values.get("architecture", ARCHITECTURE) != ARCHITECTURE:
             raise ValueError(f"architecture {values['architecture']!r} is not {ARCHITECTURE!r}")
         return cls(**values)
@@ -135,12 +153,19 @@ def receptive_field_radius(config: ModelConfig) -> int:
     def from_enc2(iv: tuple[int, int]) -> tuple[int, int]:  # s2 at 1/4 -> page
         return from_enc1(strided(widen(iv, 1)))
 
+    def from_bottleneck(iv: tuple[int, int]) -> tuple[int, int]:  # h at 1/8 -> page
+        paths = [from_enc2(strided(iv))]  # down2
+        if config.context_channels:  # up shuffle, blocks at 1/16, context down, down2
+            i4 = widen(coarser(iv), 2 * config.context_blocks)
+            paths.append(from_enc2(strided(strided(i4))))
+        return hull(*paths)
+
     radius = 0
     for p in range(config.alignment):
         i1 = widen(coarser((p, p)), 2)  # dec1b, dec1a at 1/2
         i2 = widen(coarser(i1), 1)  # up1 shuffle, dec2 at 1/4
         i3 = widen(coarser(i2), 2 * sum(config.block_dilations))  # up2 shuffle, bottleneck
-        lo, hi = hull(from_enc1(i1), from_enc2(i2), from_enc2(strided(i3)), finer(i1))
+        lo, hi = hull(from_enc1(i1), from_enc2(i2), from_bottleneck(i3), finer(i1))
         radius = max(radius, p - lo, hi - p)
     return radius
 
@@ -171,7 +196,22 @@ def channel_groups(config: ModelConfig) -> dict[str, tuple[tuple[int, ...], tupl
     for b in range(config.bottleneck_blocks):
         groups[f"bottleneck.{b}.0"] = ((c3,), (c3,))
         groups[f"bottleneck.{b}.2"] = ((c3,), (c3,))
+    if c4 := config.context_channels:
+        groups["context_down"] = ((c3,), (c4,))
+        for b in range(config.context_blocks):
+            groups[f"context.{b}.0"] = ((c4,), (c4,))
+            groups[f"context.{b}.2"] = ((c4,), (c4,))
+        groups["context_up"] = ((c4,), (4 * c3,))
     return groups
+
+
+def residual_outputs(config: ModelConfig) -> list[str]:
+    """The layers whose output is added to what a network without them computes: at zero, the
+    block or level they end adds nothing (:func:`docdenoise.training.loop.warm_start`)."""
+    layers = [f"bottleneck.{b}.2" for b in range(config.bottleneck_blocks)]
+    if config.context_channels:
+        layers += [f"context.{b}.2" for b in range(config.context_blocks)] + ["context_up"]
+    return layers
 
 
 def _conv(cin: int, cout: int, stride: int = 1, dilation: int = 1) -> nn.Conv2d:
@@ -179,7 +219,8 @@ def _conv(cin: int, cout: int, stride: int = 1, dilation: int = 1) -> nn.Conv2d:
 
 
 class DenoiseNet(nn.Module):
-    """Encoder (1/2 -> 1/4 -> 1/8), bottleneck, decoder with skip connections; see module doc."""
+    """Encoder (1/2 -> 1/4 -> 1/8 [-> 1/16]), bottleneck, decoder with skip connections; see
+    module doc."""
 
     def __init__(self, config: ModelConfig | None = None) -> None:
         super().__init__()
@@ -196,6 +237,13 @@ class DenoiseNet(nn.Module):
             )
             for d in self.config.block_dilations
         )
+        if c4 := self.config.context_channels:
+            self.context_down = _conv(c3, c4, stride=2)
+            self.context = nn.ModuleList(
+                nn.Sequential(_conv(c4, c4), nn.ReLU(inplace=True), _conv(c4, c4))
+                for _ in range(self.config.context_blocks)
+            )
+            self.context_up = nn.Conv2d(c4, c3 * 4, 1)
         self.up2 = nn.Conv2d(c3, c2 * 4, 1)
         self.dec2 = _conv(2 * c2, c2)
         self.up1 = nn.Conv2d(c2, c1 * 4, 1)
@@ -210,6 +258,11 @@ class DenoiseNet(nn.Module):
         h = relu(self.down1(s1))
         s2 = relu(self.enc2(h))
         h = relu(self.down2(s2))
+        if self.config.context_channels:
+            g = relu(self.context_down(h))
+            for block in self.context:
+                g = relu(g + block(g))
+            h = relu(h + F.pixel_shuffle(self.context_up(g), 2))
         for block in self.bottleneck:
             h = relu(h + block(h))
         h = relu(F.pixel_shuffle(self.up2(h), 2))
@@ -241,4 +294,6 @@ def flops_per_pixel(config: ModelConfig) -> int:
     macs += c2 * c1 * 4 / 16  # up1 1x1 at 1/4
     skip = 4 if config.input_skip else 0
     macs += ((2 * c1 + skip) * c1 * 9 + c1 * 4 * 9) / 4  # dec1 at 1/2
+    if c4 := config.context_channels:  # down, blocks and 1x1 up at 1/16
+        macs += (c3 * c4 * 9 + config.context_blocks * 2 * c4 * c4 * 9 + c4 * c3 * 4) / 256
     return round(2 * macs)

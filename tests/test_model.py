@@ -14,8 +14,8 @@ def _empirical_radius(config: ModelConfig) -> int:
     net = DenoiseNet(config).double()
     radius = 0
     for phase in range(config.alignment):
-        x = torch.rand(1, 1, 192, 192, dtype=torch.float64, requires_grad=True)
-        c = 96 + phase
+        x = torch.rand(1, 1, 352, 352, dtype=torch.float64, requires_grad=True)
+        c = 160 + phase  # a reach of up to 160 px fits on either side
         net.logits(x)[0, 0, c, c].backward()
         assert x.grad is not None
         rows, cols = torch.nonzero(x.grad[0, 0] != 0, as_tuple=True)
@@ -25,12 +25,27 @@ def _empirical_radius(config: ModelConfig) -> int:
 
 
 @pytest.mark.parametrize(
-    ("blocks", "skip", "dilations"),
-    [(0, False, ()), (1, False, ()), (2, False, ()), (0, True, ()), (2, True, (1, 3))],
+    ("blocks", "skip", "dilations", "context"),
+    [
+        (0, False, (), (0, 1)),
+        (1, False, (), (0, 1)),
+        (2, False, (), (0, 1)),
+        (0, True, (), (0, 1)),
+        (2, True, (1, 3), (0, 1)),
+        (2, True, (), (8, 2)),
+        (0, False, (), (8, 0)),
+    ],
 )
-def test_receptive_field_is_exact(blocks: int, skip: bool, dilations: tuple[int, ...]) -> None:
+def test_receptive_field_is_exact(
+    blocks: int, skip: bool, dilations: tuple[int, ...], context: tuple[int, int]
+) -> None:
     config = ModelConfig(
-        channels=(8, 8, 8), bottleneck_blocks=blocks, input_skip=skip, dilations=dilations
+        channels=(8, 8, 8),
+        bottleneck_blocks=blocks,
+        input_skip=skip,
+        dilations=dilations,
+        context_channels=context[0],
+        context_blocks=context[1],
     )
     assert receptive_field_radius(config) == _empirical_radius(config)
 
@@ -64,12 +79,27 @@ def test_config_round_trip_and_validation() -> None:
         ModelConfig.from_dict({"bottleneck_blocks": 1, "dilations": [0]})
     with pytest.raises(ValueError, match="architecture"):
         ModelConfig.from_dict({"architecture": "something-else"})
+    context = ModelConfig(context_channels=16, context_blocks=2)
+    assert ModelConfig.from_dict(context.to_dict()) == context
+    assert context.alignment == 16 and config.alignment == 8
+    assert "context_channels" not in config.to_dict()  # older files read back the same
+    with pytest.raises(ValueError, match="context_channels"):
+        ModelConfig.from_dict({"context_channels": 100_000})
+    with pytest.raises(ValueError, match="context_blocks"):
+        ModelConfig.from_dict({"context_channels": 8, "context_blocks": -1})
 
 
-@pytest.mark.parametrize("skip", [False, True])
-def test_flops_count_matches_the_convolutions(skip: bool) -> None:
+@pytest.mark.parametrize(
+    "config",
+    [
+        ModelConfig(),
+        ModelConfig(input_skip=True),
+        ModelConfig(context_channels=24, context_blocks=2),
+    ],
+)
+def test_flops_count_matches_the_convolutions(config: ModelConfig) -> None:
     """Count multiply-adds with forward hooks on a real input and compare."""
-    net = DenoiseNet(ModelConfig(input_skip=skip))
+    net = DenoiseNet(config)
     height = width = 64
     macs = 0
 

@@ -346,6 +346,27 @@ def test_warm_start_into_wider_and_deeper_computes_the_same(skip: bool) -> None:
     assert wide_cols.abs().sum() > 0
 
 
+def test_warm_start_adds_a_context_level_that_computes_the_same() -> None:
+    """A 1/16 context level grown onto a trained network adds nothing at first, and learns."""
+    from docdenoise.model import DenoiseNet, ModelConfig
+    from docdenoise.training.loop import warm_start
+
+    torch.manual_seed(2)
+    source = DenoiseNet(ModelConfig(channels=(4, 8, 8), bottleneck_blocks=1)).eval()
+    for p in source.parameters():
+        p.data.normal_(0, 0.3)
+    config = ModelConfig(channels=(4, 8, 8), bottleneck_blocks=1, context_channels=12)
+    grown = DenoiseNet(config).eval()
+    warm_start(grown, source)
+    x = torch.rand(2, 1, 64, 48)
+    with torch.no_grad():
+        assert torch.equal(source(x), grown(x))
+    grown.train()
+    ((grown(x) - 0.5) ** 2).mean().backward()
+    up = grown.context_up.weight
+    assert up.grad is not None and up.grad.abs().sum() > 0
+
+
 def test_warm_start_refuses_to_shrink() -> None:
     from docdenoise.errors import UsageError
     from docdenoise.model import DenoiseNet, ModelConfig

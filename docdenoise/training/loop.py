@@ -27,7 +27,7 @@ import torch
 
 from docdenoise.device import DeviceChoice, cpu_threads, pick_device
 from docdenoise.errors import UsageError
-from docdenoise.model import DenoiseNet, channel_groups
+from docdenoise.model import DenoiseNet, channel_groups, residual_outputs
 from docdenoise.training.average import KEPT, kept_name
 from docdenoise.training.checkpoint import (
     BEST,
@@ -147,18 +147,20 @@ def warm_start(model: DenoiseNet, source: DenoiseNet) -> None:
     channels sit in the grown layer, and the source's output channels get zero weights on the
     new input channels (``input_skip``'s page, wider features). New output channels keep their
     random start: every layer that reads them starts with zero weights on them, so they change
-    nothing until training finds them a use. A bottleneck block the source lacks starts with its
-    last convolution at zero, a residual block that adds nothing.
+    nothing until training finds them a use. A bottleneck block or a context level the source
+    lacks starts with its last convolution at zero (:func:`~docdenoise.model.residual_outputs`),
+    so it adds nothing.
     """
     old_layout, new_layout = channel_groups(source.config), channel_groups(model.config)
+    zero_start = set(residual_outputs(model.config))
     old_state, target = source.state_dict(), model.state_dict()  # target shares model's tensors
     if missing := sorted(set(old_layout) - set(new_layout)):
         raise UsageError(missing[0], "cannot warm-start a network with fewer bottleneck blocks")
     with torch.no_grad():
         for layer, (new_in, new_out) in new_layout.items():
             weight, bias = target[f"{layer}.weight"], target[f"{layer}.bias"]
-            if layer not in old_layout:  # a new bottleneck block: make it add nothing
-                if layer.endswith(".2"):
+            if layer not in old_layout:  # a new block or level: make it add nothing
+                if layer in zero_start:
                     weight.zero_()
                     bias.zero_()
                 continue
