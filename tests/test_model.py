@@ -83,6 +83,8 @@ def test_config_round_trip_and_validation() -> None:
     assert ModelConfig.from_dict(context.to_dict()) == context
     assert context.alignment == 16 and config.alignment == 8
     assert "context_channels" not in config.to_dict()  # older files read back the same
+    odd = ModelConfig(context_blocks=3)  # no level, but every field still round-trips
+    assert ModelConfig.from_dict(odd.to_dict()) == odd
     with pytest.raises(ValueError, match="context_channels"):
         ModelConfig.from_dict({"context_channels": 100_000})
     with pytest.raises(ValueError, match="context_blocks"):
