@@ -135,6 +135,40 @@ def test_config_is_validated() -> None:
         SynthConfig(weights=(("glitter", 1.0),))
     with pytest.raises(ValueError, match="weights"):
         SynthConfig(weights=(("fold", float("nan")),))
+    with pytest.raises(ValueError, match="shading"):
+        SynthConfig(shading=1.5)
+
+
+def _filled_share(layout: str, shading: float, seed: int) -> float:
+    """The share of a whole page (75 dpi, so the window holds all of it) that is flat grey: a
+    printed fill, not ink, paper or an anti-aliased edge."""
+    from torch.nn.functional import max_pool2d
+
+    page = render_clean(
+        np.random.default_rng(seed),
+        900,
+        660,
+        layout=layout,
+        dpi=75,
+        config=SynthConfig(shading=shading),
+    ).pixels
+    import torch
+
+    t = torch.from_numpy(page)[None, None]
+    spread = max_pool2d(t, 5, 1, 2) + max_pool2d(-t, 5, 1, 2)  # max - min around each pixel
+    flat_grey = (spread[0, 0].numpy() < 0.02) & (page > 0.6) & (page < 0.98)
+    return float(flat_grey.mean())
+
+
+@pytest.mark.parametrize("layout", ["table", "form"])
+def test_shading_adds_printed_grey_fills(layout: str) -> None:
+    default = [_filled_share(layout, 0.0, seed) for seed in range(6)]
+    shaded = [_filled_share(layout, 1.0, seed) for seed in range(6)]
+    # at 1 every table has a shaded header and zebra rows, and every form whose sections are not
+    # black bars gets grey ones, and tinted boxes if its fields are boxed
+    assert sum(shaded) > 2 * sum(default)
+    assert sum(share > 0.01 for share in shaded) >= 4
+    assert sum(share > 0.01 for share in shaded) > sum(share > 0.01 for share in default)
 
 
 # --- every degradation ------------------------------------------------------------------------
@@ -245,6 +279,8 @@ def test_cli_only_and_bad_names(tmp_path, capsys: pytest.CaptureFixture[str]) ->
     assert all(r["degradations"] == ["fold", "jpeg"] for r in records)
     assert synth_cli.main(["--count", "1", "--out", str(out), "--only", "nope"]) == 2
     assert "unknown degradation 'nope'" in capsys.readouterr().err
+    assert synth_cli.main(["--count", "1", "--out", str(out), "--shading", "2"]) == 2
+    assert "--shading" in capsys.readouterr().err
 
 
 def test_synth_imports_neither_torch_nor_qt() -> None:

@@ -85,6 +85,7 @@ def test_shipped_configs_parse() -> None:
         {"data": {"degradation_weights": {"blur": -1.0}}},
         {"data": {"degradation_weights": {"blur": "high"}}},
         {"data": {"degradation_weights": ["blur"]}},
+        {"data": {"shading": 1.5}},
     ],
 )
 def test_config_rejects_unknown_keys_and_bad_values(data: dict) -> None:
@@ -108,6 +109,13 @@ def test_degradation_weights_reach_the_page_generator(tmp_path: Path) -> None:
     assert config.data.synth().weights == (("blur", 2.5), ("faded_ink", 3.0))
     assert config_from_dict(config.to_dict()) == config  # the checkpoint's copy reads back
     assert load_config(CONFIG_DIR / "fast.toml").data.synth().weights == ()
+
+
+def test_shading_reaches_the_page_generator() -> None:
+    config = config_from_dict({"data": {"shading": 0.5}})
+    assert config.data.synth().shading == 0.5
+    assert config_from_dict(config.to_dict()) == config
+    assert load_config(CONFIG_DIR / "fast.toml").data.synth().shading == 0.0
 
 
 def test_config_error_names_the_key(tmp_path: Path) -> None:

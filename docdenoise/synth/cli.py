@@ -15,6 +15,7 @@ from pathlib import Path
 from PIL import Image
 
 from docdenoise.errors import EXIT_OK, DocDenoiseError, OutputWriteError, UsageError
+from docdenoise.synth.config import SynthConfig
 from docdenoise.synth.contact import contact_sheet, to_image
 from docdenoise.synth.degrade import DEGRADATIONS, check_names
 from docdenoise.synth.pairs import Pair, make_pair_with_page
@@ -54,6 +55,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="comma-separated degradations to apply to every pair, from: "
         + ", ".join(DEGRADATIONS),
     )
+    parser.add_argument(
+        "--shading",
+        type=float,
+        default=0.0,
+        help="extra chance (0-1) of each printed grey fill: shaded table rows, grey form bars "
+        "and tinted fields (default 0: the default pages)",
+    )
     return parser
 
 
@@ -83,7 +91,12 @@ def _write_pair(out: Path, index: int, pair: Pair, page: CleanPage) -> dict:
 
 
 def write_pairs(
-    out: Path, count: int, seed: int, size: tuple[int, int], only: list[str] | None
+    out: Path,
+    count: int,
+    seed: int,
+    size: tuple[int, int],
+    only: list[str] | None,
+    config: SynthConfig = SynthConfig(),  # noqa: B008 (frozen, so a shared default is safe)
 ) -> list[dict]:
     """Write the pairs, pairs.json and contact_sheet.png into ``out``; returns the records."""
     try:
@@ -92,7 +105,7 @@ def write_pairs(
         raise OutputWriteError(out, f"cannot create the output folder ({exc.strerror})") from exc
     records, sheet = [], []
     for i in range(count):
-        pair, page = make_pair_with_page(seed + i, size[0], size[1], only=only)
+        pair, page = make_pair_with_page(seed + i, size[0], size[1], config=config, only=only)
         records.append(_write_pair(out, i, pair, page))
         if i < MAX_SHEET_PAIRS:
             names = ", ".join(pair.degradations) or "none"
@@ -120,8 +133,12 @@ def main(argv: list[str] | None = None) -> int:
             if args.only
             else None
         )
+        try:
+            config = SynthConfig(shading=args.shading)
+        except ValueError as exc:
+            raise UsageError(None, f"--shading: {exc}") from None
         start = time.perf_counter()
-        write_pairs(args.out, args.count, args.seed, args.size, only)
+        write_pairs(args.out, args.count, args.seed, args.size, only, config)
     except DocDenoiseError as error:
         print(f"docdenoise-synth: {error}", file=sys.stderr)
         return error.exit_code

@@ -34,6 +34,12 @@ class SynthConfig:
     3.0),)`` makes faded ink about twice as common as its default weight 1.4 (see
     ``docdenoise.synth.degrade.WEIGHTS``); 0 leaves one out. Names not listed keep their
     default, so an empty tuple draws exactly the default mix.
+
+    ``shading`` (0 to 1) is the extra chance of each printed grey fill a page could have: a
+    table's shaded header row and its zebra rows (by default 50% and 20% likely), a grey bar
+    behind a form section's title, a form whose boxed fields are tinted. Such fills are common
+    on real forms and statements, and a network that rarely sees a flat grey with edges cleans
+    it to white paper as if it were a stain. 0 draws exactly the default pages.
     """
 
     dpi_range: tuple[int, int] = (150, 400)
@@ -43,6 +49,7 @@ class SynthConfig:
     max_degradations: int = 5
     scripts: tuple[str, ...] = ("latin",)
     weights: tuple[tuple[str, float], ...] = ()
+    shading: float = 0.0
 
     def __post_init__(self) -> None:
         lo, hi = self.dpi_range
@@ -69,6 +76,8 @@ class SynthConfig:
             bad = [(n, w) for n, w in self.weights if not 0.0 <= w < float("inf")]
             if bad:
                 raise ValueError(f"weights must be finite and >= 0, got {bad}")
+        if not 0.0 <= self.shading <= 1.0:
+            raise ValueError(f"shading must be between 0 and 1, got {self.shading}")
         if self.max_degradations < 0:
             raise ValueError(f"max_degradations must be >= 0, got {self.max_degradations}")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 
 import numpy as np
@@ -32,11 +33,12 @@ def build_page(
     min_height: int,
     min_width: int,
     pt_range: tuple[float, float],
+    shading: float = 0.0,
 ) -> Scene:
     """A whole page of ``layout`` at ``dpi``, at least ``min_height`` x ``min_width`` pixels.
 
     ``layout`` is a page kind (``form``) or a page kind in a script (``form.ko``, see
-    ``docdenoise.synth.config.LAYOUTS``).
+    ``docdenoise.synth.config.LAYOUTS``). ``shading``: ``SynthConfig.shading``.
     """
     layout, script = layout_script(layout)
     if layout not in LAYOUT_BUILDERS:
@@ -47,7 +49,8 @@ def build_page(
     width = max(min_width, round(w_mm / 25.4 * dpi))
     height = max(min_height, round(h_mm / 25.4 * dpi))
     scene = Scene(width, height, dpi)
-    LAYOUT_BUILDERS[layout](scene, rng, make_style(rng, scene, pt_range, script))
+    style = dataclasses.replace(make_style(rng, scene, pt_range, script), shading=shading)
+    LAYOUT_BUILDERS[layout](scene, rng, style)
     return scene
 
 

@@ -38,6 +38,13 @@ class Style:
     leading: float
     ink: int
     script: str = "latin"  # the script of the page's text (see docdenoise.synth.config.SCRIPTS)
+    shading: float = 0.0  # the extra chance of each printed grey fill (SynthConfig.shading)
+
+
+def extra_fill(rng: np.random.Generator, style: Style) -> bool:
+    """Whether a grey fill the page would not have by default is drawn; draws nothing at 0, so
+    the default pages stay exactly as they were."""
+    return style.shading > 0 and bool(rng.random() < style.shading)
 
 
 def make_style(

@@ -9,7 +9,7 @@ import numpy as np
 from docdenoise.synth import handwriting
 from docdenoise.synth import text as corpus_text
 from docdenoise.synth.fonts import pick_cjk_face, pick_face, text_width
-from docdenoise.synth.layouts.common import Flow, Style, margins, maybe_stamp
+from docdenoise.synth.layouts.common import Flow, Style, extra_fill, margins, maybe_stamp
 from docdenoise.synth.scene import Scene
 
 
@@ -29,6 +29,8 @@ class FormWriter:
             self.script = pick_cjk_face(rng, self.lang, ("sans", "serif"))
         self.typed = self.style.mono if rng.random() < 0.5 else self.style.body
         self.label_above = bool(rng.random() < 0.5)
+        # tinted field boxes, as many printed and PDF forms have (only with SynthConfig.shading)
+        self.field_fill = int(rng.integers(205, 250)) if extra_fill(rng, self.style) else None
 
     def section(self, title: str) -> None:
         f, s = self.flow, self.style
@@ -37,6 +39,13 @@ class FormWriter:
             h = s.size * 1.6
             self.scene.rect((f.x, f.y, f.right, f.y + h), 0, s.ink, fill=s.ink)
             self.scene.text(f.x + 0.4 * s.size, f.y + 1.15 * s.size, title, s.bold, s.size, 255)
+            f.y += h
+        elif extra_fill(self.rng, s):  # a grey bar behind the title, boxed or not
+            h = s.size * 1.6
+            edge = self.rule_w if self.rng.random() < 0.5 else 0
+            fill = int(self.rng.integers(185, 240))
+            self.scene.rect((f.x, f.y, f.right, f.y + h), edge, s.ink, fill=fill)
+            self.scene.text(f.x + 0.4 * s.size, f.y + 1.15 * s.size, title, s.bold, s.size, s.ink)
             f.y += h
         else:
             f.paragraph(title, face=s.bold, size=s.size * self.rng.uniform(1.0, 1.3))
@@ -74,7 +83,7 @@ class FormWriter:
         if self.label_above:
             self.scene.text(x0, y + ls, label, s.body, ls, s.ink)
             top = y + ls * 1.4
-            self.scene.rect((x0, top, x1, top + h), self.rule_w, s.ink)
+            self.scene.rect((x0, top, x1, top + h), self.rule_w, s.ink, fill=self.field_fill)
             self.value(x0 + 0.3 * s.size, top + 0.7 * h, label, x1 - x0 - 0.6 * s.size)
             return top + h
         run = self.scene.text(x0, y + h * 0.8, label + ":", s.body, ls, s.ink)
@@ -134,7 +143,8 @@ class FormWriter:
         for ch in digits:
             if x + cell > f.right:
                 break
-            self.scene.rect((x, y - cell * 0.85, x + cell, y + cell * 0.15), self.rule_w, s.ink)
+            cell_box = (x, y - cell * 0.85, x + cell, y + cell * 0.15)
+            self.scene.rect(cell_box, self.rule_w, s.ink, fill=self.field_fill)
             self.scene.text(x + cell * 0.25, y - cell * 0.1, ch, face, s.size, s.ink, line=run.line)
             x += cell
         f.y = y + 0.8 * s.size

@@ -6,7 +6,7 @@ import numpy as np
 
 from docdenoise.synth import text as corpus_text
 from docdenoise.synth.fonts import FontFace, text_width
-from docdenoise.synth.layouts.common import Flow, Style, margins, maybe_stamp
+from docdenoise.synth.layouts.common import Flow, Style, extra_fill, margins, maybe_stamp
 from docdenoise.synth.scene import Scene
 
 TITLES = (
@@ -102,7 +102,7 @@ def _table(flow: Flow, rng: np.random.Generator, numeric: bool) -> None:
     weights = (np.array([0.5, 3.0, 0.6, 1.2, 0.7, 1.3]) if not numeric else np.ones(6))[:n_cols]
     edges = flow.x + np.concatenate([[0], np.cumsum(weights / weights.sum())]) * flow.width
     grid = ("full", "rows", "header")[int(rng.integers(3))]
-    zebra = rng.random() < 0.2
+    zebra = rng.random() < 0.2 or extra_fill(rng, s)
     row_h = s.size * rng.uniform(1.4, 2.0)
     words = corpus_text.words(s.script)
     header = (
@@ -118,8 +118,12 @@ def _table(flow: Flow, rng: np.random.Generator, numeric: bool) -> None:
         y0 = flow.y
         if y0 + row_h > flow.bottom:
             break
-        if (r == 0 and rng.random() < 0.5) or (zebra and r % 2 == 0 and r > 0):
+        if (r == 0 and (rng.random() < 0.5 or extra_fill(rng, s))) or (
+            zebra and r % 2 == 0 and r > 0
+        ):
             shade = int(rng.integers(215, 245))
+            if s.shading:  # darker tints too (a 25% grey is 191)
+                shade = min(shade, int(rng.integers(185, 245)))
             scene.rect((edges[0], y0, edges[-1], y0 + row_h), 0, 255, fill=shade)
         _row(flow, edges, y0, row_h, values, r == 0, numeric)
         if grid != "header" or r == 0:
