@@ -23,6 +23,8 @@ from docdenoise.synth import (
 )
 from docdenoise.synth import cli as synth_cli
 from docdenoise.synth.fonts import REQUIRED_GLYPHS, available_faces, font_dirs
+from docdenoise.synth.layouts import build_page
+from docdenoise.synth.scene import Scene, TextOp
 from docdenoise.synth.text import corpus
 
 SMALL = (72, 96)
@@ -137,6 +139,8 @@ def test_config_is_validated() -> None:
         SynthConfig(weights=(("fold", float("nan")),))
     with pytest.raises(ValueError, match="shading"):
         SynthConfig(shading=1.5)
+    with pytest.raises(ValueError, match="display"):
+        SynthConfig(display=-0.1)
 
 
 def _filled_share(layout: str, shading: float, seed: int) -> float:
@@ -165,6 +169,34 @@ def test_shading_adds_printed_grey_fills(layout: str) -> None:
     assert sum(shaded) > 2 * sum(default)
     assert sum(share > 0.01 for share in shaded) >= 4
     assert sum(share > 0.01 for share in shaded) > sum(share > 0.01 for share in default)
+
+
+def _runs(layout: str, display: float, seed: int) -> tuple[Scene, list[TextOp]]:
+    scene = build_page(np.random.default_rng(seed), layout, 150, 8, 8, (8.0, 16.0), 0.0, display)
+    return scene, [op for op in scene.ops if isinstance(op, TextOp)]
+
+
+@pytest.mark.parametrize("layout", ["text", "letter", "form", "table"])
+def test_display_sets_titles_in_display_type(layout: str) -> None:
+    # by default no run is above 16 pt x 2.6 (the largest letterhead); with display at 1 every
+    # page has a title, letterhead or sender at 28-110 pt, so most are above that
+    def biggest(display: float, seed: int) -> float:
+        scene, runs = _runs(layout, display, seed)
+        return max(op.size for op in runs) / scene.pt(1.0)
+
+    assert max(biggest(0.0, seed) for seed in range(8)) <= 16 * 2.6
+    assert all(biggest(1.0, seed) >= 28 for seed in range(8))
+    assert sum(biggest(1.0, seed) > 16 * 2.6 for seed in range(8)) >= 3
+
+
+def test_display_sinks_drop_caps_into_text_pages() -> None:
+    def drop_caps(display: float, seed: int) -> int:
+        _, runs = _runs("text", display, seed)
+        body = float(np.median([op.size for op in runs]))
+        return sum(len(op.text) == 1 and op.size > 2 * body for op in runs)
+
+    assert sum(drop_caps(0.0, seed) for seed in range(8)) == 0
+    assert sum(drop_caps(1.0, seed) > 0 for seed in range(8)) >= 4
 
 
 # --- every degradation ------------------------------------------------------------------------
@@ -277,6 +309,8 @@ def test_cli_only_and_bad_names(tmp_path, capsys: pytest.CaptureFixture[str]) ->
     assert "unknown degradation 'nope'" in capsys.readouterr().err
     assert synth_cli.main(["--count", "1", "--out", str(out), "--shading", "2"]) == 2
     assert "--shading" in capsys.readouterr().err
+    assert synth_cli.main(["--count", "1", "--out", str(out), "--display", "-1"]) == 2
+    assert "--display" in capsys.readouterr().err
 
 
 def test_synth_imports_neither_torch_nor_qt() -> None:

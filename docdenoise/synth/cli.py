@@ -6,6 +6,7 @@ docdenoise-synth --count 24 --out pairs/ --seed 1000 --size 512x512 --only fold,
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import sys
@@ -61,6 +62,13 @@ def build_parser() -> argparse.ArgumentParser:
         default=0.0,
         help="extra chance (0-1) of each printed grey fill: shaded table rows, grey form bars "
         "and tinted fields (default 0: the default pages)",
+    )
+    parser.add_argument(
+        "--display",
+        type=float,
+        default=0.0,
+        help="chance (0-1) of titles and letterheads in display type (28-110 pt) and of drop "
+        "caps (default 0: the default pages)",
     )
     return parser
 
@@ -137,6 +145,10 @@ def main(argv: list[str] | None = None) -> int:
             config = SynthConfig(shading=args.shading)
         except ValueError as exc:
             raise UsageError(None, f"--shading: {exc}") from None
+        try:
+            config = dataclasses.replace(config, display=args.display)
+        except ValueError as exc:
+            raise UsageError(None, f"--display: {exc}") from None
         start = time.perf_counter()
         write_pairs(args.out, args.count, args.seed, args.size, only, config)
     except DocDenoiseError as error:

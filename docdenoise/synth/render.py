@@ -225,7 +225,9 @@ def render_clean(
     dpi = int(rng.integers(lo, hi + 1)) if dpi is None else int(dpi)
     if not 30 <= dpi <= 1200:
         raise ValueError(f"dpi must be between 30 and 1200, got {dpi}")
-    scene = build_page(rng, layout, dpi, height, width, config.pt_range, config.shading)
+    scene = build_page(
+        rng, layout, dpi, height, width, config.pt_range, config.shading, config.display
+    )
     window = choose_window(rng, scene, height, width)
     blur = float(rng.uniform(0.2, 0.55))
     pixels, small_ink = rasterise(scene, window, supersampling(dpi, height, width), blur)

@@ -38,7 +38,8 @@ class DataConfig:
     (a ``[data.degradation_weights]`` table, ``faded_ink = 3.0``) changes the odds of those
     degradations in the random mix (:class:`docdenoise.synth.SynthConfig` ``weights``).
     ``shading`` (0 to 1) is the extra chance of printed grey fills on the pages
-    (:class:`docdenoise.synth.SynthConfig` ``shading``).
+    (:class:`docdenoise.synth.SynthConfig` ``shading``), ``display`` (0 to 1) the chance of
+    titles in display type and of drop caps (``SynthConfig`` ``display``).
 
     ``flips`` mirrors crops left to right and upside down at random. ``turns`` also lays half
     of them on their side (transposed), as a landscape page scanned upright is: a network that
@@ -59,12 +60,17 @@ class DataConfig:
     scripts: tuple[str, ...] = ("latin",)
     degradation_weights: dict[str, float] = field(default_factory=dict)
     shading: float = 0.0
+    display: float = 0.0
 
     def synth(self) -> SynthConfig:
         """The page generator's config for these pages."""
         weights = tuple(sorted(self.degradation_weights.items()))
         return SynthConfig(
-            layouts=self.layouts, scripts=self.scripts, weights=weights, shading=self.shading
+            layouts=self.layouts,
+            scripts=self.scripts,
+            weights=weights,
+            shading=self.shading,
+            display=self.display,
         )
 
 
@@ -232,7 +238,7 @@ def check_config(config: TrainConfig, source: str = "config") -> None:
     try:
         d.synth()
     except ValueError as exc:
-        problems.append(f"data.layouts/scripts/degradation_weights/shading: {exc}")
+        problems.append(f"data.layouts/scripts/degradation_weights/shading/display: {exc}")
     if r.amp not in ("auto", "bf16", "fp16", "off"):
         problems.append(f"run.amp = {r.amp!r} is not one of auto, bf16, fp16, off")
     if problems:

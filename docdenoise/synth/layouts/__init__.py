@@ -34,11 +34,12 @@ def build_page(
     min_width: int,
     pt_range: tuple[float, float],
     shading: float = 0.0,
+    display: float = 0.0,
 ) -> Scene:
     """A whole page of ``layout`` at ``dpi``, at least ``min_height`` x ``min_width`` pixels.
 
     ``layout`` is a page kind (``form``) or a page kind in a script (``form.ko``, see
-    ``docdenoise.synth.config.LAYOUTS``). ``shading``: ``SynthConfig.shading``.
+    ``docdenoise.synth.config.LAYOUTS``). ``shading``, ``display``: ``SynthConfig``'s.
     """
     layout, script = layout_script(layout)
     if layout not in LAYOUT_BUILDERS:
@@ -49,7 +50,9 @@ def build_page(
     width = max(min_width, round(w_mm / 25.4 * dpi))
     height = max(min_height, round(h_mm / 25.4 * dpi))
     scene = Scene(width, height, dpi)
-    style = dataclasses.replace(make_style(rng, scene, pt_range, script), shading=shading)
+    style = dataclasses.replace(
+        make_style(rng, scene, pt_range, script), shading=shading, display=display
+    )
     LAYOUT_BUILDERS[layout](scene, rng, style)
     return scene
 

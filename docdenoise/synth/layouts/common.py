@@ -39,12 +39,28 @@ class Style:
     ink: int
     script: str = "latin"  # the script of the page's text (see docdenoise.synth.config.SCRIPTS)
     shading: float = 0.0  # the extra chance of each printed grey fill (SynthConfig.shading)
+    display: float = 0.0  # the chance of display type: titles, letterheads, drop caps (ditto)
 
 
 def extra_fill(rng: np.random.Generator, style: Style) -> bool:
     """Whether a grey fill the page would not have by default is drawn; draws nothing at 0, so
     the default pages stay exactly as they were."""
     return style.shading > 0 and bool(rng.random() < style.shading)
+
+
+def extra_display(rng: np.random.Generator, style: Style) -> bool:
+    """Whether a title, letterhead or initial is set in display type; draws nothing at 0."""
+    return style.display > 0 and bool(rng.random() < style.display)
+
+
+DISPLAY_PT = (28.0, 110.0)  # display type: title pages, posters, letterheads, big initials
+
+
+def display_scale(rng: np.random.Generator, scene: Scene, style: Style) -> float:
+    """A display size, log-uniform over ``DISPLAY_PT``, as a multiple of the body size: bold
+    strokes from a few pixels at 150 dpi up to about a hundred at 400 dpi."""
+    points = float(np.exp(rng.uniform(*np.log(DISPLAY_PT))))
+    return scene.pt(points) / style.size
 
 
 def make_style(
@@ -229,6 +245,35 @@ class Flow:
         align = ("left", "left", "center")[int(rng.integers(3))]
         self.paragraph(text, face=self.style.heading, size=size, align=align)
         self.gap(0.3)
+
+    def drop_cap(self, text: str, rng: np.random.Generator, justify: bool = False) -> None:
+        """A paragraph opening with a big initial sunk 2-4 lines deep, the lines beside it
+        indented by its width, as old books and magazines set them."""
+        size = self.style.size
+        units, joiner = line_units(text, self.style.script)
+        lines = int(rng.integers(2, 5))
+        step = size * self.style.leading
+        cap_size = ((lines - 1) * step + 0.7 * size) / 0.7  # cap height ~0.7 em, to line n's base
+        cap_face = self.style.heading if rng.random() < 0.7 else self.style.bold
+        initial = units[0][0] if units else ""
+        rest = [u for u in [units[0][1:], *units[1:]] if u] if units else []
+        cap_w = text_width(cap_face, initial, cap_size) + 0.3 * size
+        if not rest or cap_w > 0.4 * self.width or self.y + cap_size > self.bottom:
+            self.paragraph(text, justify=justify)
+            return
+        line = self.scene.new_line()
+        base = self.y + size + (lines - 1) * step
+        self.scene.text(self.x, base, initial, cap_face, cap_size, self.style.ink, line=line)
+        beside = wrap(rest, self.style.body, size, self.width - cap_w, joiner)[:lines]
+        count = sum(len(words) for words in beside)
+        self.x += cap_w
+        self.width -= cap_w
+        self.paragraph(joiner.join(rest[:count]), justify=justify, first_line=line)
+        self.x -= cap_w
+        self.width += cap_w
+        if count < len(rest):  # the paragraph goes on below the initial at full width
+            self.paragraph(joiner.join(rest[count:]), justify=justify)
+        self.y = max(self.y, base + step - size)
 
     def bullets(self, rng: np.random.Generator, items: list[str], numbered: bool) -> None:
         """A bulleted or numbered list with hanging indent."""

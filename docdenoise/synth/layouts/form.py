@@ -9,7 +9,15 @@ import numpy as np
 from docdenoise.synth import handwriting
 from docdenoise.synth import text as corpus_text
 from docdenoise.synth.fonts import pick_cjk_face, pick_face, text_width
-from docdenoise.synth.layouts.common import Flow, Style, extra_fill, margins, maybe_stamp
+from docdenoise.synth.layouts.common import (
+    Flow,
+    Style,
+    display_scale,
+    extra_display,
+    extra_fill,
+    margins,
+    maybe_stamp,
+)
 from docdenoise.synth.scene import Scene
 
 
@@ -192,7 +200,9 @@ def build_form(scene: Scene, rng: np.random.Generator, style: Style) -> None:
             style.size * 0.7,
             style.ink,
         )
-    flow.heading(corpus_text.choice(rng, "headings", lang), rng, scale=rng.uniform(1.3, 2.0))
+    title = corpus_text.choice(rng, "headings", lang)
+    big = extra_display(rng, style)  # a form titled in display type
+    flow.heading(title, rng, scale=display_scale(rng, scene, style) if big else rng.uniform(1.3, 2))
     writer = FormWriter(flow, rng)
     parts = (
         writer.field_row,

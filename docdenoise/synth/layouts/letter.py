@@ -6,7 +6,14 @@ import numpy as np
 
 from docdenoise.synth import handwriting
 from docdenoise.synth import text as corpus_text
-from docdenoise.synth.layouts.common import Flow, Style, margins, maybe_stamp
+from docdenoise.synth.layouts.common import (
+    Flow,
+    Style,
+    display_scale,
+    extra_display,
+    margins,
+    maybe_stamp,
+)
 from docdenoise.synth.scene import Scene
 
 SALUTATIONS = (
@@ -39,12 +46,13 @@ def _pick(rng: np.random.Generator, latin: tuple[str, ...], section: str, script
     return corpus_text.choice(rng, section, script)
 
 
-def _letterhead(flow: Flow, rng: np.random.Generator) -> None:
+def _letterhead(flow: Flow, rng: np.random.Generator, big: bool) -> None:
+    """The sender's name, in display type if ``big``, with contact line, logo and rule."""
     scene, style = flow.scene, flow.style
     lang = style.script
     company = corpus_text.choice(rng, "companies", lang)
     align = ("left", "center", "right")[int(rng.integers(3))]
-    if rng.random() < 0.4:  # a simple printed logo: a ring or a filled box with initials
+    if not big and rng.random() < 0.4:  # a printed logo: a ring or a filled box
         s = style.size * rng.uniform(2.0, 3.5)
         x = flow.x if align != "left" else flow.right - s
         box = (x, flow.y, x + s, flow.y + s)
@@ -52,9 +60,8 @@ def _letterhead(flow: Flow, rng: np.random.Generator) -> None:
             scene.ellipse(box, max(1.5, s * 0.06), style.ink)
         else:
             scene.rect(box, 0, style.ink, fill=style.ink)
-    flow.paragraph(
-        company, face=style.heading, size=style.size * rng.uniform(1.5, 2.6), align=align
-    )
+    scale = display_scale(rng, scene, style) if big else rng.uniform(1.5, 2.6)
+    flow.paragraph(company, face=style.heading, size=style.size * scale, align=align)
     small = style.size * rng.uniform(0.7, 0.9)
     contact = " · ".join(
         [
@@ -116,8 +123,9 @@ def build_letter(scene: Scene, rng: np.random.Generator, style: Style) -> None:
     mm = scene.px_per_mm
     lang = style.script
     flow = Flow(scene, style, margins(scene, rng, (16, 30), (12, 28)))
-    if rng.random() < 0.65:
-        _letterhead(flow, rng)
+    big = extra_display(rng, style)  # a letterhead in display type
+    if big or rng.random() < 0.65:
+        _letterhead(flow, rng, big)
     else:
         _address_block(flow, rng, corpus_text.address(rng, lang), right=True)
     _address_block(flow, rng, corpus_text.address(rng, lang), right=False)

@@ -6,7 +6,15 @@ import numpy as np
 
 from docdenoise.synth import text as corpus_text
 from docdenoise.synth.fonts import FontFace, text_width
-from docdenoise.synth.layouts.common import Flow, Style, extra_fill, margins, maybe_stamp
+from docdenoise.synth.layouts.common import (
+    Flow,
+    Style,
+    display_scale,
+    extra_display,
+    extra_fill,
+    margins,
+    maybe_stamp,
+)
 from docdenoise.synth.scene import Scene
 
 TITLES = (
@@ -171,11 +179,10 @@ def _totals(flow: Flow, rng: np.random.Generator) -> None:
 def _header(flow: Flow, rng: np.random.Generator, numeric: bool) -> None:
     """Sender, title and reference lines above the table."""
     lang = flow.style.script
-    flow.paragraph(
-        corpus_text.choice(rng, "companies", lang),
-        face=flow.style.heading,
-        size=flow.style.size * rng.uniform(1.3, 2.2),
-    )
+    sender = corpus_text.choice(rng, "companies", lang)
+    big = extra_display(rng, flow.style)  # the sender's name in display type
+    scale = display_scale(rng, flow.scene, flow.style) if big else rng.uniform(1.3, 2.2)
+    flow.paragraph(sender, face=flow.style.heading, size=flow.style.size * scale)
     for line in corpus_text.address(rng, lang)[1:]:
         flow.paragraph(line, size=flow.style.size * 0.85)
     flow.gap(1.0)

@@ -6,7 +6,7 @@ import numpy as np
 
 from docdenoise.synth import handwriting
 from docdenoise.synth import text as corpus_text
-from docdenoise.synth.layouts.common import Flow, Style
+from docdenoise.synth.layouts.common import Flow, Style, display_scale, extra_display
 from docdenoise.synth.scene import Scene, TextOp
 
 
@@ -56,6 +56,9 @@ def _column(flow: Flow, rng: np.random.Generator, justify: bool) -> None:
         elif r < 0.27:
             flow.handwriting(rng, int(rng.integers(1, 4)))
             flow.gap(0.5)
+        elif flow.style.display > 0 and rng.random() < 0.25 * flow.style.display:
+            flow.drop_cap(corpus_text.paragraph(rng, script=lang), rng, justify=justify)
+            flow.gap(rng.uniform(0.2, 0.8))
         else:
             flow.paragraph(corpus_text.paragraph(rng, script=lang), justify=justify, indent=indent)
             if indent == 0 or rng.random() < 0.3:
@@ -104,7 +107,12 @@ def build_text(scene: Scene, rng: np.random.Generator, style: Style) -> None:
     )
     top = _running_head(scene, style, rng, box) if rng.random() < 0.5 else box[1]
     bottom = _footnotes(scene, style, rng, box) if rng.random() < 0.25 else box[3]
-    if rng.random() < 0.5:
+    if extra_display(rng, style):  # a title page's or a notice's headline
+        flow = Flow(scene, style, (box[0], top, box[2], bottom))
+        heading = corpus_text.choice(rng, "headings", style.script)
+        flow.heading(heading, rng, scale=display_scale(rng, scene, style))
+        top = flow.y
+    elif rng.random() < 0.5:
         flow = Flow(scene, style, (box[0], top, box[2], bottom))
         heading = corpus_text.choice(rng, "headings", style.script)
         flow.heading(heading, rng, scale=rng.uniform(1.4, 2.4))
