@@ -15,7 +15,8 @@ with its precision and recall; the mean RMSE over the rows of ``bench/quality.py
 pages, upright and laid on their side (a quarter turn, as a landscape page scanned upright),
 and on the same pages undamaged (what the model does to a page that needs nothing: grey ink
 darkened, a shaded row washed out, a wide black band broken all show here), and the share of
-the ink of black bands 80 to 130 px tall kept (``tests/test_quality.py``'s band page).
+the ink of black bands 80 to 130 px tall kept (``tests/test_quality.py``'s band page), and of
+the ink well inside the strokes of big faded letters (titles and drop caps, 28-110 pt).
 Used to decide whether a training run's weights replace the shipped ones; the real pages judge,
 they never train or pick checkpoints.
 """
@@ -78,6 +79,50 @@ def stray_marks(clean: Callable[[np.ndarray], np.ndarray]) -> float:
         stray += int((paper & (clean(noisy) < STRAY_DARK)).sum())
         paper_pixels += int(paper.sum())
     return 1e6 * stray / max(paper_pixels, 1)
+
+
+DISPLAY_SEED = 1_800_000_000  # far from every training range and the other measures' seeds
+DISPLAY_PAGES = 16
+DISPLAY_LAYOUTS = ("text", "letter", "form", "table")
+DISPLAY_INSIDE = 3  # px: the ink measured lies at least this far inside its stroke
+DISPLAY_MIN_INK = 2000  # px of such ink a window needs to be measured
+
+
+@functools.cache
+def display_pages() -> tuple[tuple[np.ndarray, np.ndarray], ...]:
+    """(noisy, wide ink) of DISPLAY_PAGES windows of pages with display type (titles at 28-110
+    pt, drop caps; ``SynthConfig.display``) at 300-400 dpi, their ink faded on toned paper like
+    DIBCO 2009-P03's headline. The wide ink is the clean ink at least DISPLAY_INSIDE px inside
+    its stroke; windows with less than DISPLAY_MIN_INK px of it (body text only) are passed over.
+    """
+    from PIL import Image, ImageFilter
+
+    from docdenoise.synth import SynthConfig, degrade, render_clean
+
+    config = SynthConfig(display=1.0)
+    pages: list[tuple[np.ndarray, np.ndarray]] = []
+    seed = DISPLAY_SEED
+    while len(pages) < DISPLAY_PAGES:
+        rng = np.random.default_rng(seed)
+        layout, dpi = DISPLAY_LAYOUTS[seed % len(DISPLAY_LAYOUTS)], 300 + 25 * (seed % 5)
+        seed += 1
+        page = render_clean(rng, 512, 512, layout=layout, dpi=dpi, config=config)
+        ink = Image.fromarray(((page.pixels < 0.5) * 255).astype(np.uint8))
+        inside = np.asarray(ink.filter(ImageFilter.MinFilter(2 * DISPLAY_INSIDE + 1))) > 0
+        if inside.sum() >= DISPLAY_MIN_INK:
+            noisy, _ = degrade(page.pixels, rng, only=("paper_tone", "faded_ink"))
+            pages.append((noisy, inside))
+    return tuple(pages)
+
+
+def display_ink_kept(clean: Callable[[np.ndarray], np.ndarray]) -> float:
+    """The share of the wide ink of ``display_pages`` that ``clean`` keeps darker than 0.5: a
+    network that goes by local shade whitens the inside of big faded letters as a stain."""
+    kept = counted = 0
+    for noisy, inside in display_pages():
+        kept += int((clean(noisy)[inside] < 0.5).sum())
+        counted += int(inside.sum())
+    return kept / max(counted, 1)
 
 
 @functools.cache
@@ -158,6 +203,7 @@ def measure(weights: str, ocr_pages: list | None = None) -> dict[str, float]:
     bands, plain = tq.band_page()
     wide = [k for h, k in tq.band_ink_kept(cleaned(bands), plain).items() if h > tq.BAND_FLOOR]
     out["wide bands kept"] = float(np.mean(wide))
+    out["display ink kept"] = display_ink_kept(cleaned)
     if ocr_pages is not None:
         out["OCR CER cleaned"] = ocr_error(cleaned, ocr_pages)
     return out
@@ -196,9 +242,10 @@ def main(argv: list[str] | None = None) -> int:
             "small-mark and Korean stroke ink kept, RMSE on the sample scan, stray marks drawn "
             "on paper (per million paper pixels), DIBCO RMSE and F-measure after Otsu with "
             "precision and recall, the mean RMSE of the synthetic rows of the quality section "
-            f"upright and laid on their side, and on the same pages undamaged{ocr_note} "
-            "(Tesseract's character error rate, all pages together). `quality` is its own, larger "
-            "network in four mirrored passes."
+            f"upright and laid on their side, and on the same pages undamaged, the share of "
+            "the ink of wide black bands and of the ink well inside big faded letters (titles "
+            f"and drop caps at 28-110 pt) kept{ocr_note} (Tesseract's character error rate, all "
+            "pages together). `quality` is its own, larger network in four mirrored passes."
         )
         write_section("models", f"{intro}\n\n{table}")
     return 0
