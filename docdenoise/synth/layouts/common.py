@@ -39,7 +39,7 @@ class Style:
     ink: int
     script: str = "latin"  # the script of the page's text (see docdenoise.synth.config.SCRIPTS)
     shading: float = 0.0  # the extra chance of each printed grey fill (SynthConfig.shading)
-    display: float = 0.0  # the chance of display type: titles, letterheads, drop caps (ditto)
+    display: float = 0.0  # the chance of display type and drop caps (SynthConfig.display)
 
 
 def extra_fill(rng: np.random.Generator, style: Style) -> bool:

@@ -107,15 +107,12 @@ def build_text(scene: Scene, rng: np.random.Generator, style: Style) -> None:
     )
     top = _running_head(scene, style, rng, box) if rng.random() < 0.5 else box[1]
     bottom = _footnotes(scene, style, rng, box) if rng.random() < 0.25 else box[3]
-    if extra_display(rng, style):  # a title page's or a notice's headline
+    big = extra_display(rng, style)  # a title page's or a notice's headline
+    if big or rng.random() < 0.5:
         flow = Flow(scene, style, (box[0], top, box[2], bottom))
         heading = corpus_text.choice(rng, "headings", style.script)
-        flow.heading(heading, rng, scale=display_scale(rng, scene, style))
-        top = flow.y
-    elif rng.random() < 0.5:
-        flow = Flow(scene, style, (box[0], top, box[2], bottom))
-        heading = corpus_text.choice(rng, "headings", style.script)
-        flow.heading(heading, rng, scale=rng.uniform(1.4, 2.4))
+        scale = display_scale(rng, scene, style) if big else rng.uniform(1.4, 2.4)
+        flow.heading(heading, rng, scale=scale)
         top = flow.y
     justify = bool(rng.random() < 0.55)
     columns = 2 if rng.random() < 0.25 and box[2] - box[0] > 40 * style.size else 1
