@@ -26,7 +26,7 @@ from docdenoise.training.config import (
     load_config,
 )
 from docdenoise.training.loop import lr_at
-from docdenoise.training.loss import denoise_loss, ink_mask
+from docdenoise.training.loss import denoise_loss, ink_mask, thin_ink
 from docdenoise.weights import load_weights, save_weights, sha256_of
 
 SMOKE = CONFIG_DIR / "smoke.toml"
@@ -226,6 +226,44 @@ def test_stray_ink_penalty_is_one_sided_and_only_away_from_ink() -> None:
     gap = denoise_loss(speck, target, on).total - denoise_loss(speck, target, off).total
     assert float(gap) == pytest.approx(2.0 * expected, rel=1e-3)
     assert denoise_loss(speck, target, off).stray_ink == 0.0
+
+
+def test_thin_ink_is_the_strokes_an_opening_removes() -> None:
+    """A 1 px line and a 2 px line are thin from end to end; a 5 px bar is not, edges included,
+    nor is a wide stroke that runs off the crop's edge."""
+    core = torch.zeros(1, 1, 16, 16)
+    core[0, 0, 2:12, 1] = 1.0  # 1 px wide
+    core[0, 0, 2:12, 4:6] = 1.0  # 2 px wide
+    core[0, 0, 2:12, 8:13] = 1.0  # 5 px wide
+    core[0, 0, 14:, 0:16] = 1.0  # 2 px tall here, but cut by the crop's bottom edge
+    thin = thin_ink(core)
+    assert bool((thin[0, 0, 2:12, 1] == 1).all()) and bool((thin[0, 0, 2:12, 4:6] == 1).all())
+    assert float(thin[0, 0, :, 8:13][core[0, 0, :, 8:13] == 1].sum()) == 0.0
+    assert float(thin[0, 0, 14:].sum()) == 0.0
+    assert float(thin[core == 0].sum()) == 0.0
+
+
+def test_thin_stroke_penalty_is_one_sided_and_only_on_thin_ink() -> None:
+    """A thin stroke predicted lighter costs; a wide one predicted lighter, a thin one predicted
+    darker, and paper do not."""
+    target = torch.ones(1, 1, 16, 16)
+    target[0, 0, 2:12, 3] = 0.3  # a 1 px pen line
+    target[0, 0, 2:12, 8:13] = 0.1  # a 5 px stroke
+    exact = torch.logit(target.clamp(1e-4, 1 - 1e-4))
+    thin_light = exact.clone()
+    thin_light[0, 0, 2:12, 3] = 0.0  # the line at 0.5: thinned
+    wide_light = exact.clone()
+    wide_light[0, 0, 2:12, 8:13] = 0.0
+    thin_dark = exact.clone()
+    thin_dark[0, 0, 2:12, 3] = -3.0
+    on, off = LossConfig(thin_strokes=4.0), LossConfig()
+    expected = 0.2 * 10 / 256
+    assert denoise_loss(thin_light, target, on).thin_strokes == pytest.approx(expected, rel=1e-5)
+    assert denoise_loss(wide_light, target, on).thin_strokes == 0.0
+    assert denoise_loss(thin_dark, target, on).thin_strokes == 0.0
+    gap = denoise_loss(thin_light, target, on).total - denoise_loss(thin_light, target, off).total
+    assert float(gap) == pytest.approx(4.0 * expected, rel=1e-5)
+    assert denoise_loss(thin_light, target, off).thin_strokes == 0.0
 
 
 def _fixed_batch() -> tuple[torch.Tensor, torch.Tensor]:

@@ -100,6 +100,7 @@ class LossConfig:
     l1: float = 0.5
     thinning: float = 0.0  # one-sided: ink predicted lighter than the target (see loss.py)
     stray_ink: float = 0.0  # one-sided: paper away from ink predicted darker (see loss.py)
+    thin_strokes: float = 0.0  # one-sided, as thinning, on strokes at most 2 px wide (loss.py)
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,14 @@ Why these terms:
   keeps the other side's text, laid-paper lines and a stain's grain as ink (docs/training.md).
   The ring beside real strokes is inside the dilated mask and untouched, so this term charges
   isolated marks the clean page does not have, not the edges of strokes it does.
+* **Thin-stroke penalty** (``thin_strokes``, off by default). The thinning penalty again, on
+  the thin strokes alone: core ink pixels that a 3 x 3 opening of the core ink removes, i.e.
+  strokes at most 2 px wide (a 150-dpi pen line, a comma, an i-dot, a hairline rule). Raising
+  ``thinning`` itself keeps more of these but also makes every wide stroke bolder, which costs
+  precision on real pages (docs/training.md, ``quality-context2``); the ink weight does not
+  help at all, since it weighs an uncertain edge pixel's two outcomes (ink and its dilated
+  ring) alike. What is lost on thin strokes is their anti-aliased edge pixels coming out a
+  shade lighter than 0.5, so this term pushes only those strokes darker.
 
 Arrays: ``logits`` and ``target`` are ``(N, 1, H, W)``; ``target`` float in [0, 1], 1 = paper.
 """
@@ -59,6 +67,7 @@ class LossParts:
     ink_fraction: float
     thinning: float = 0.0
     stray_ink: float = 0.0
+    thin_strokes: float = 0.0
 
 
 def ink_mask(target: torch.Tensor, threshold: float, dilate: int) -> torch.Tensor:
@@ -67,6 +76,14 @@ def ink_mask(target: torch.Tensor, threshold: float, dilate: int) -> torch.Tenso
     if dilate > 0:
         ink = F.max_pool2d(ink, 2 * dilate + 1, stride=1, padding=dilate)
     return ink
+
+
+def thin_ink(core: torch.Tensor) -> torch.Tensor:
+    """The pixels of a ``(N, 1, H, W)`` 0/1 ink mask in strokes at most 2 px wide: those a
+    3 x 3 opening (erosion, then dilation) removes. The border counts as ink for the erosion,
+    so a wide stroke cut by the crop's edge stays wide."""
+    eroded = -F.max_pool2d(-F.pad(core, (1, 1, 1, 1), value=1.0), 3, stride=1)
+    return core * (1.0 - F.max_pool2d(eroded, 3, stride=1, padding=1))
 
 
 def denoise_loss(logits: torch.Tensor, target: torch.Tensor, config: LossConfig) -> LossParts:
@@ -88,6 +105,11 @@ def denoise_loss(logits: torch.Tensor, target: torch.Tensor, config: LossConfig)
     if config.stray_ink:
         stray = (F.relu(target - page) * (1.0 - ink)).mean()
         total = total + config.stray_ink * stray
+    thin = torch.zeros((), device=logits.device)
+    if config.thin_strokes:
+        core = (target < config.ink_threshold).to(target.dtype)
+        thin = (F.relu(page - target) * thin_ink(core)).mean()
+        total = total + config.thin_strokes * thin
     return LossParts(
         total,
         float(bce.detach()),
@@ -95,4 +117,5 @@ def denoise_loss(logits: torch.Tensor, target: torch.Tensor, config: LossConfig)
         float(ink.mean()),
         float(thinning.detach()),
         float(stray.detach()),
+        float(thin.detach()),
     )
