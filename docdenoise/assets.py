@@ -18,9 +18,9 @@ class BundledModel:
     passes: int
 
 
-# ``quality`` is a larger network (the fast one grown: 415k parameters, 20.2 kFLOP per pixel; its
-# card and docs/training.md, fast-grown3) run over each tile and its three mirror images,
-# averaged: about seven times the fast model's work (docs/benchmarks.md, models).
+# ``quality`` is a larger network (the fast one grown, with a 1/16 context level: 1.17M
+# parameters, 26.1 kFLOP per pixel; its card and docs/training.md) run over each tile and its
+# three mirror images, averaged: about nine times the fast model's work (docs/benchmarks.md).
 BUNDLED_MODELS = (
     BundledModel("fast", "docdenoise-fast", 1),
     BundledModel("quality", "docdenoise-quality", 4),
