@@ -96,10 +96,11 @@ def denoise_loss(logits: torch.Tensor, target: torch.Tensor, config: LossConfig)
     page = torch.sigmoid(logits)
     l1 = (page - target).abs().mean()
     total = config.bce * bce + config.l1 * l1
+    core = (target < config.ink_threshold).to(target.dtype)  # ink itself, not dilated
+    lighter = F.relu(page - target)  # how much lighter than its target each pixel came out
     thinning = torch.zeros((), device=logits.device)
     if config.thinning:
-        core = (target < config.ink_threshold).to(target.dtype)
-        thinning = (F.relu(page - target) * core).mean()
+        thinning = (lighter * core).mean()
         total = total + config.thinning * thinning
     stray = torch.zeros((), device=logits.device)
     if config.stray_ink:
@@ -107,8 +108,7 @@ def denoise_loss(logits: torch.Tensor, target: torch.Tensor, config: LossConfig)
         total = total + config.stray_ink * stray
     thin = torch.zeros((), device=logits.device)
     if config.thin_strokes:
-        core = (target < config.ink_threshold).to(target.dtype)
-        thin = (F.relu(page - target) * thin_ink(core)).mean()
+        thin = (lighter * thin_ink(core)).mean()
         total = total + config.thin_strokes * thin
     return LossParts(
         total,
