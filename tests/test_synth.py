@@ -228,6 +228,22 @@ def test_degradation_strength_parameter_orders_the_effect(
     assert d_strong > d_weak
 
 
+def test_bleed_through_is_never_darker_than_the_front_ink() -> None:
+    """The back was printed with the front's ink and shows through the sheet: behind faded
+    front ink (density 0.4) it stays lighter than that ink; behind black ink it can be dark."""
+    from docdenoise.synth.degrade.ink import bleed_through
+
+    page = render_clean(np.random.default_rng(5), 128, 128, layout="text", dpi=150).pixels
+    paper = page == 1.0
+    faded = (1.0 - 0.4 * (1.0 - page)).astype(np.float32)
+    for seed in range(4):
+        out = bleed_through(faded, np.random.default_rng(seed), strength=0.7, sigma=0.3)
+        assert float(out[paper].min()) >= 1.0 - 0.85 * 0.4 - 1e-5
+        assert float(out[paper].min()) < 0.99, "the back still shows"
+    dark = bleed_through(page, np.random.default_rng(0), strength=0.7, sigma=0.3)
+    assert float(dark[paper].min()) < 0.5
+
+
 # --- clean pages -------------------------------------------------------------------------------
 
 

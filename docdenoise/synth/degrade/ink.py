@@ -76,6 +76,18 @@ def _back_page(rng: np.random.Generator, shape: tuple[int, int]) -> FloatArray:
     return back
 
 
+def _front_ink(page: FloatArray) -> float:
+    """How dark the front's own ink is: 1 for full black, down to 0.25 for faded ink.
+
+    The 5th percentile of the inked pixels; a window that caught only margin gets the press's
+    full black (1.0), since the rest of its page has ink somewhere.
+    """
+    ink = page[page < 0.9]
+    if ink.size < 50:
+        return 1.0
+    return float(np.clip(1.0 - np.percentile(ink, 5), 0.25, 1.0))
+
+
 def bleed_through(
     page: FloatArray,
     rng: np.random.Generator,
@@ -83,17 +95,24 @@ def bleed_through(
     strength: float | None = None,
     sigma: float | None = None,
 ) -> FloatArray:
-    """Show-through and bleed-through: the other side's text, mirrored, blurred, faint.
+    """Show-through and bleed-through: the other side's text, mirrored, blurred, fainter.
 
     Another clean page is drawn, flipped left-right, blurred by ``sigma`` px (0.3..3) and
-    multiplied in at ``strength`` (0.06 barely visible .. 0.6 nearly as dark as the front).
+    multiplied in at ``strength`` (0.06 barely visible .. 0.7 nearly as dark as the front) times
+    the front's own ink density: both sides were printed with the same ink and have aged
+    together, and the back shows through the sheet, so it is never darker than 0.85 of the
+    front's ink. (A back drawn at full strength behind faded front ink would be darker than
+    the text to keep, which no real sheet shows, and would teach a model that darkness does
+    not tell the two sides apart.)
     """
-    strength = pick(rng, strength, 0.06, 0.6)
+    strength = pick(rng, strength, 0.06, 0.7)
     sigma = pick(rng, sigma, 0.3, 3.0)
+    front = _front_ink(page)
     back = _back_page(rng, page.shape)[:, ::-1]
     if rng.random() < 0.3:  # the sheet was turned over top to bottom
         back = back[::-1, :]
     shift = (int(rng.integers(-20, 21)), int(rng.integers(-20, 21)))
     back_ink = gaussian_blur(1.0 - np.roll(back, shift, axis=(0, 1)), sigma)
     uneven = np.clip(1.0 + 0.35 * smooth_noise(rng, page.shape, rng.uniform(60, 300)), 0.3, 1.7)
-    return finish(page * (1.0 - strength * uneven * back_ink))
+    level = np.clip(strength * uneven, 0.0, 0.85) * front
+    return finish(page * (1.0 - level * back_ink))
