@@ -225,3 +225,61 @@ def f_measure(found: np.ndarray, truth: np.ndarray) -> float:
     if n_found == 0 and n_true == 0:
         return 1.0
     return 2.0 * hits / (n_found + n_true)
+
+
+# --- stroke widths --------------------------------------------------------------------------
+
+STROKE_ROW_STEP = 4  # every 4th row of a page
+STROKE_RUNS = (3, 15)  # the ground truth's text runs of this many pixels along a row
+_REACH = 24  # pixels either side of a run searched for paper, and the longest width counted
+
+
+def stroke_runs(truth: np.ndarray) -> list[tuple[int, int, int]]:
+    """``(row, start, end)`` of the text runs of a boolean mask that are 3-15 px long along
+    every 4th row, at least ``_REACH`` px from the left and right edges: single strokes cut
+    across, the widths that tell whether a cleaner draws strokes thinner or bolder."""
+    low, high = STROKE_RUNS
+    runs = []
+    for y in range(0, truth.shape[0], STROKE_ROW_STEP):
+        edges = np.diff(np.concatenate([[0], truth[y].astype(np.int8), [0]]))
+        starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+        for s, e in zip(starts.tolist(), ends.tolist(), strict=True):
+            if low <= e - s <= high and s >= _REACH and e <= truth.shape[1] - _REACH:
+                runs.append((y, s, e))
+    return runs
+
+
+def run_width(row: np.ndarray, centre: int) -> int:
+    """Length of the run of True in a boolean row that holds ``centre`` (0 where it is False),
+    counted at most ``_REACH`` px either side."""
+    if not row[centre]:
+        return 0
+    left = row[max(0, centre - _REACH) : centre][::-1]
+    right = row[centre + 1 : centre + 1 + _REACH]
+    return 1 + _leading_true(left) + _leading_true(right)
+
+
+def _leading_true(values: np.ndarray) -> int:
+    """How many True values a boolean row starts with."""
+    off = np.flatnonzero(~values)
+    return int(off[0]) if off.size else int(values.size)
+
+
+def stroke_width(mask: np.ndarray, runs: list[tuple[int, int, int]]) -> float:
+    """Mean width along its row of ``mask``'s stroke at the centre of each run (px)."""
+    if not runs:
+        return float("nan")
+    return float(np.mean([run_width(mask[y], (s + e) // 2) for y, s, e in runs]))
+
+
+def half_way_width(page: np.ndarray, runs: list[tuple[int, int, int]]) -> float:
+    """Mean width of each run's stroke on the scan itself, cut half-way between its ink (the
+    darkest pixel of the run) and the paper beside it (the 90th percentile of the row within
+    ``_REACH`` px): where the ink's own edge lies, whatever the page's contrast."""
+    unit = to_unit(page)
+    widths = []
+    for y, s, e in runs:
+        paper = float(np.percentile(unit[y, s - _REACH : e + _REACH], 90))
+        ink = float(unit[y, s:e].min())
+        widths.append(run_width(unit[y] < (paper + ink) / 2, (s + e) // 2))
+    return float(np.mean(widths)) if widths else float("nan")

@@ -49,6 +49,42 @@ def test_otsu_on_a_constant_page_finds_no_text() -> None:
     assert not baselines.text_mask(white, baselines.otsu_threshold(white)).any()
 
 
+# --- stroke widths --------------------------------------------------------------------------
+
+
+def bar_page(width: int = 6) -> np.ndarray:
+    """Vertical strokes ``width`` px wide, 60 px apart, on a 40 x 160 mask (True = text)."""
+    mask = np.zeros((40, 160), dtype=bool)
+    for left in (30, 90):
+        mask[:, left : left + width] = True
+    return mask
+
+
+def test_stroke_runs_and_widths_measure_strokes_along_rows() -> None:
+    truth = bar_page(6)
+    runs = baselines.stroke_runs(truth)
+    assert len(runs) == 2 * 10  # two strokes, on every 4th of 40 rows
+    assert {e - s for _, s, e in runs} == {6}
+    assert baselines.stroke_width(truth, runs) == 6.0
+    assert baselines.stroke_width(bar_page(4), runs) == 4.0  # a thinner drawing of them
+    assert baselines.stroke_width(np.zeros_like(truth), runs) == 0.0  # erased
+    bold = np.zeros_like(truth)
+    bold[:, 28:40] = True
+    bold[:, 88:100] = True
+    assert baselines.stroke_width(bold, runs) == 12.0
+    assert not baselines.stroke_runs(bar_page(2))  # too thin to be a stroke cut across
+
+
+def test_half_way_width_finds_the_edge_of_a_soft_stroke_on_any_paper() -> None:
+    truth = bar_page(6)
+    runs = baselines.stroke_runs(truth)
+    for ink, paper in ((0.1, 0.9), (0.35, 0.6)):
+        page = np.where(truth, ink, paper).astype(np.float32)
+        soft = (np.roll(page, 1, axis=1) + 2 * page + np.roll(page, -1, axis=1)) / 4
+        assert baselines.half_way_width(soft, runs) == 6.0
+        assert baselines.half_way_width(baselines.to_uint8(soft), runs) == 6.0
+
+
 # --- cleaners -------------------------------------------------------------------------------
 
 
