@@ -244,6 +244,37 @@ def test_bleed_through_is_never_darker_than_the_front_ink() -> None:
     assert float(dark[paper].min()) < 0.5
 
 
+def test_optics_adds_a_mild_blur_to_damaged_pages_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``SynthConfig.optics`` blurs damaged pages a little (listed as ``blur``), never an
+    undamaged one, and 0 leaves the random mix exactly as it was."""
+    import importlib
+
+    degrade_module = importlib.import_module("docdenoise.synth.degrade")  # not the function
+    monkeypatch.setattr(degrade_module, "OPTICS_SIGMA", (1.0, 1.0))
+    clean = render_clean(np.random.default_rng(3), 96, 96, layout="text", dpi=150).pixels
+
+    def sharpness(page: np.ndarray) -> float:  # mean step between neighbours, per unit contrast
+        return float(np.abs(np.diff(page, axis=1)).mean() / (page.max() - page.min()))
+
+    lighting = ("uneven_lighting",)
+    for seed in range(3):
+        plain, names = degrade(
+            clean, np.random.default_rng(seed), config=SynthConfig(degradations=lighting)
+        )
+        assert names == lighting
+        off = SynthConfig(degradations=lighting, optics=0.0)
+        assert np.array_equal(plain, degrade(clean, np.random.default_rng(seed), config=off)[0])
+        on = SynthConfig(degradations=lighting, optics=1.0)
+        soft, names = degrade(clean, np.random.default_rng(seed), config=on)
+        assert names == ("uneven_lighting", "blur")
+        assert sharpness(soft) < 0.8 * sharpness(plain)
+    none = SynthConfig(degradations=lighting, max_degradations=0, optics=1.0)
+    untouched, names = degrade(clean, np.random.default_rng(0), config=none)
+    assert names == () and np.array_equal(untouched, clean)
+    with pytest.raises(ValueError, match="optics"):
+        SynthConfig(optics=1.5)
+
+
 # --- clean pages -------------------------------------------------------------------------------
 
 

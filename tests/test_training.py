@@ -87,6 +87,7 @@ def test_shipped_configs_parse() -> None:
         {"data": {"degradation_weights": ["blur"]}},
         {"data": {"shading": 1.5}},
         {"data": {"display": 2.0}},
+        {"data": {"optics": -0.1}},
     ],
 )
 def test_config_rejects_unknown_keys_and_bad_values(data: dict) -> None:
@@ -124,6 +125,13 @@ def test_display_reaches_the_page_generator() -> None:
     assert config.data.synth().display == 0.3
     assert config_from_dict(config.to_dict()) == config
     assert load_config(CONFIG_DIR / "quality.toml").data.synth().display == 0.0
+
+
+def test_optics_reaches_the_page_generator() -> None:
+    config = config_from_dict({"data": {"optics": 0.6}})
+    assert config.data.synth().optics == 0.6
+    assert config_from_dict(config.to_dict()) == config
+    assert load_config(CONFIG_DIR / "quality.toml").data.synth().optics == 0.0
 
 
 def test_config_error_names_the_key(tmp_path: Path) -> None:

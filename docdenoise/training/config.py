@@ -61,6 +61,7 @@ class DataConfig:
     degradation_weights: dict[str, float] = field(default_factory=dict)
     shading: float = 0.0
     display: float = 0.0
+    optics: float = 0.0
 
     def synth(self) -> SynthConfig:
         """The page generator's config for these pages."""
@@ -71,6 +72,7 @@ class DataConfig:
             weights=weights,
             shading=self.shading,
             display=self.display,
+            optics=self.optics,
         )
 
 
@@ -239,7 +241,7 @@ def check_config(config: TrainConfig, source: str = "config") -> None:
     try:
         d.synth()
     except ValueError as exc:
-        problems.append(f"data.layouts/scripts/degradation_weights/shading/display: {exc}")
+        problems.append(f"data.layouts/scripts/degradation_weights/shading/display/optics: {exc}")
     if r.amp not in ("auto", "bf16", "fp16", "off"):
         problems.append(f"run.amp = {r.amp!r} is not one of auto, bf16, fp16, off")
     if problems:

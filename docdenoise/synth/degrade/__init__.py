@@ -56,6 +56,7 @@ _TABLE: tuple[tuple[str, Degradation, float], ...] = (
 DEGRADATIONS: dict[str, Degradation] = {name: fn for name, fn, _ in _TABLE}
 WEIGHTS: dict[str, float] = {name: weight for name, _, weight in _TABLE}
 P_NONE = 0.04  # share of pages left clean by the random mix
+OPTICS_SIGMA = (0.4, 1.0)  # px: a scanner's lens and sensor (SynthConfig.optics)
 
 
 class UnknownDegradationError(UsageError, ValueError):
@@ -101,15 +102,24 @@ def degrade(
     """Spoil a clean (H, W) page; returns (noisy float32 in [0, 1], names applied).
 
     ``only``: apply exactly these degradations (in physical order; an empty list applies none
-    and returns a copy of the page); by default a random mix drawn from ``config``.
+    and returns a copy of the page); by default a random mix drawn from ``config``, to which
+    ``config.optics`` may add a mild ``blur`` (the scanner's own; listed among the names).
     """
     page = np.asarray(clean, dtype=np.float32)
     if page.ndim != 2:
         raise ValueError(f"expected an (H, W) page, got shape {page.shape}")
     names = check_names(only) if only is not None else choose(rng, config)
+    optics: float | None = None  # sigma of the scanner's own blur, when it is added
+    scanned = only is None and names and "blur" not in names and config.optics > 0
+    if scanned and rng.random() < config.optics:  # no draw at all when optics is 0
+        optics = float(rng.uniform(*OPTICS_SIGMA))
+        names = check_names([*names, "blur"])
     out = page.copy()
     for name in names:
-        out = DEGRADATIONS[name](out, rng)
+        if name == "blur" and optics is not None:
+            out = DEGRADATIONS[name](out, rng, sigma=optics)
+        else:
+            out = DEGRADATIONS[name](out, rng)
     return np.clip(out, 0.0, 1.0).astype(np.float32, copy=False), names
 
 
