@@ -529,3 +529,12 @@ def test_kept_checkpoints_average_and_export(
     assert card["blended_with"]["share_of_tuned"] == 0.25
     assert card["blended_with"]["sha256"] == sha256_of(base)
     assert "--blend-with" in card["commands"][-2] and BLENDED in card["commands"][-1]
+    # a blend of the checkpoint mean keeps the averaging in its history, and needs no last.pt
+    # (a run trained elsewhere may come back with only its mean)
+    (run / LAST).unlink()
+    assert average_main([*blend, "0.5", "--checkpoint", AVERAGED]) == 0
+    blended = load_checkpoint(run / BLENDED)
+    for key, value in blended["model"].items():
+        torch.testing.assert_close(value, 0.5 * six[key] + 0.5 * averaged["model"][key])
+    commands = blended["commands"]
+    assert "--from-step" in commands[-2] and "--blend-with" in commands[-1], commands

@@ -95,15 +95,23 @@ def blend_state(
 
 
 def scored_checkpoint(
-    run_dir: Path, weights: dict[str, torch.Tensor], step: int, command: str = ""
+    run_dir: Path,
+    weights: dict[str, torch.Tensor],
+    step: int,
+    command: str = "",
+    source: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """``weights`` of the network ``run_dir`` trains, scored on the run's own validation set, as
-    a checkpoint in ``best.pt``'s format (what :mod:`docdenoise.training.export` reads)."""
+    a checkpoint in ``best.pt``'s format (what :mod:`docdenoise.training.export` reads).
+
+    The config, training time, commands and hardware come from ``source``, the checkpoint the
+    weights were made from (default: the run's ``last.pt``), so that a blend of ``averaged.pt``
+    records the averaging among its commands."""
     from docdenoise.training.data import load_validation
     from docdenoise.training.evaluate import evaluate
 
-    last = load_checkpoint(run_dir / LAST)
-    config = config_from_dict(last["config"], str(run_dir / LAST))
+    last = source if source is not None else load_checkpoint(run_dir / LAST)
+    config = config_from_dict(last["config"], str(run_dir))
     model = DenoiseNet(ModelConfig.from_dict(last["config"]["model"]))
     model.load_state_dict(weights, strict=True)
     val = load_validation(run_dir / "val.npz", config.validation)
@@ -152,7 +160,7 @@ def blend_run(
         raise UsageError(base, "holds a different network from the run's",
                          f"blend with the weights {run_dir} was tuned from")  # fmt: skip
     state = blend_state(base_model.state_dict(), tuned["model"], share)
-    blended = scored_checkpoint(run_dir, state, int(tuned["step"]), command)
+    blended = scored_checkpoint(run_dir, state, int(tuned["step"]), command, source=tuned)
     blended["blended_with"] = {
         "weights": str(base),
         "sha256": sha256_of(resolve_model(base)),
