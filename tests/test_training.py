@@ -528,6 +528,9 @@ def test_kept_checkpoints_average_and_export(
     _model, card = load_weights(out)
     assert card["blended_with"]["share_of_tuned"] == 0.25
     assert card["blended_with"]["sha256"] == sha256_of(base)
+    # the base was exported from kept weights of the same run: its card has the whole chain
+    assert card["blended_with"]["commands"] == load_weights(base)[1]["commands"]
+    assert "docdenoise.training.export" in card["blended_with"]["commands"][-1]
     assert "--blend-with" in card["commands"][-2] and BLENDED in card["commands"][-1]
     # a blend of the checkpoint mean keeps the averaging in its history, and needs no last.pt
     # (a run trained elsewhere may come back with only its mean)

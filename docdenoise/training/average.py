@@ -165,6 +165,7 @@ def blend_run(
         "weights": str(base),
         "sha256": sha256_of(resolve_model(base)),
         "command": base_card.get("command", ""),
+        "commands": list(base_card.get("commands", [])),  # how the base was made, in full
         "share_of_tuned": share,
     }
     log.info("%.2f x %s + %.2f x %s: val RMSE %.5f (tuned alone %.5f)", 1 - share, base, share,
