@@ -110,9 +110,9 @@ def scored_checkpoint(
     from docdenoise.training.data import load_validation
     from docdenoise.training.evaluate import evaluate
 
-    last = source if source is not None else load_checkpoint(run_dir / LAST)
-    config = config_from_dict(last["config"], str(run_dir))
-    model = DenoiseNet(ModelConfig.from_dict(last["config"]["model"]))
+    origin = source if source is not None else load_checkpoint(run_dir / LAST)
+    config = config_from_dict(origin["config"], str(run_dir))
+    model = DenoiseNet(ModelConfig.from_dict(origin["config"]["model"]))
     model.load_state_dict(weights, strict=True)
     val = load_validation(run_dir / "val.npz", config.validation)
     metrics = evaluate(model.eval(), val, torch.device("cpu"), None, config.validation.batch_size)
@@ -120,10 +120,10 @@ def scored_checkpoint(
         "model": model.state_dict(),
         "step": step,
         "metrics": metrics.to_dict(),
-        "elapsed_s": last["elapsed_s"],
-        "commands": [*last["commands"], command] if command else list(last["commands"]),
-        "config": last["config"],
-        "hardware": last["hardware"],
+        "elapsed_s": origin["elapsed_s"],
+        "commands": [*origin["commands"], command] if command else list(origin["commands"]),
+        "config": origin["config"],
+        "hardware": origin["hardware"],
     }
 
 
