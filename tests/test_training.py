@@ -541,3 +541,25 @@ def test_kept_checkpoints_average_and_export(
         torch.testing.assert_close(value, 0.5 * six[key] + 0.5 * averaged["model"][key])
     commands = blended["commands"]
     assert "--from-step" in commands[-2] and "--blend-with" in commands[-1], commands
+    # a blend with a blend (a soup) keeps how the base's own base was made
+    assert average_main(["--run", str(run), "--blend-with", str(out), "--share", "0.5"]) == 0
+    soup = tmp_path / "soup.safetensors"
+    assert export_main(["--run", str(run), "--out", str(soup), "--checkpoint", BLENDED]) == 0
+    nested = load_weights(soup)[1]["blended_with"]
+    assert nested["weights"] == str(out)
+    assert nested["blended_with"] == load_weights(out)[1]["blended_with"]
+    assert nested["blended_with"]["sha256"] == sha256_of(base)
+
+
+def test_card_names_the_training_precision(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A run under autocast says so: the device's own label is inference's (fp32)."""
+    from docdenoise.device import DeviceChoice
+    from docdenoise.training.loop import describe_hardware
+
+    monkeypatch.setattr(torch.cuda, "get_device_name", lambda _device: "Test GPU")
+    gpu = DeviceChoice(torch.device("cuda"), "Test GPU", "CUDA GPU found", half=False)
+    assert describe_hardware(gpu, 2, 4, torch.bfloat16)["device"].startswith("Test GPU (bf16 ")
+    assert "(fp16 autocast)" in describe_hardware(gpu, 2, 4, torch.float16)["device"]
+    assert "(fp32)" in describe_hardware(gpu, 2, 4, None)["device"]
+    cpu = DeviceChoice(torch.device("cpu"), "CPU", "no GPU", half=False)
+    assert describe_hardware(cpu, 2, 1)["device"].startswith("CPU (2 torch threads)")

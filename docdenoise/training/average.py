@@ -168,6 +168,8 @@ def blend_run(
         "commands": list(base_card.get("commands", [])),  # how the base was made, in full
         "share_of_tuned": share,
     }
+    if "blended_with" in base_card:  # a blend of a blend: how its own base was made, too
+        blended["blended_with"]["blended_with"] = base_card["blended_with"]
     log.info("%.2f x %s + %.2f x %s: val RMSE %.5f (tuned alone %.5f)", 1 - share, base, share,
              run_dir / checkpoint, blended["metrics"]["rmse"],
              tuned.get("metrics", {}).get("rmse", float("nan")))  # fmt: skip

@@ -105,8 +105,11 @@ def amp_dtype_for(device: torch.device, mode: str) -> torch.dtype | None:
     return torch.bfloat16 if mode == "bf16" else torch.float16
 
 
-def describe_hardware(choice: DeviceChoice, threads: int, workers: int) -> dict[str, Any]:
-    """CPU model (from /proc/cpuinfo), cores, torch threads, data workers, GPU name if any."""
+def describe_hardware(
+    choice: DeviceChoice, threads: int, workers: int, amp: torch.dtype | None = None
+) -> dict[str, Any]:
+    """CPU model (from /proc/cpuinfo), cores, torch threads, data workers, GPU name if any,
+    and the precision training ran in (``amp``: the autocast dtype, None for fp32)."""
     cpu = platform.processor() or platform.machine()
     try:
         for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
@@ -119,6 +122,9 @@ def describe_hardware(choice: DeviceChoice, threads: int, workers: int) -> dict[
     device = choice.describe()
     if choice.device.type == "cpu":  # pick_device names its own thread count, not ours
         device = f"CPU ({threads} torch threads): {choice.reason}"
+    elif amp is not None:  # describe() names the inference precision (fp32), not training's
+        precision = "bf16" if amp == torch.bfloat16 else "fp16"
+        device = f"{choice.name} ({precision} autocast): {choice.reason}"
     return {
         "cpu": cpu,
         "cpu_cores": os.cpu_count(),
@@ -300,7 +306,7 @@ def iter_train(
     threads = config.run.threads or cpu_threads()
     torch.set_num_threads(threads)
     amp = amp_dtype_for(choice.device, config.run.amp)
-    hw = describe_hardware(choice, threads, config.data.workers)
+    hw = describe_hardware(choice, threads, config.data.workers, amp)
     state = _new_state(config, choice.device, amp)
     last = run_dir / LAST
     if last.is_file() and not resume:
