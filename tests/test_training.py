@@ -15,6 +15,7 @@ import torch
 from docdenoise.errors import UsageError
 from docdenoise.model import DenoiseNet, ModelConfig
 from docdenoise.training import data as data_mod
+from docdenoise.training import loop as loop_mod
 from docdenoise.training.checkpoint import BEST, LAST, load_checkpoint
 from docdenoise.training.cli import export_main, main
 from docdenoise.training.config import (
@@ -22,6 +23,7 @@ from docdenoise.training.config import (
     DataConfig,
     LossConfig,
     OptimConfig,
+    TeacherConfig,
     config_from_dict,
     load_config,
 )
@@ -88,6 +90,9 @@ def test_shipped_configs_parse() -> None:
         {"data": {"shading": 1.5}},
         {"data": {"display": 2.0}},
         {"data": {"optics": -0.1}},
+        {"teacher": {"share": 1.5}},
+        {"teacher": {"passes": 3}},
+        {"teacher": {"model": "quality"}},
     ],
 )
 def test_config_rejects_unknown_keys_and_bad_values(data: dict) -> None:
@@ -157,6 +162,30 @@ def test_pool_crops_are_flipped_and_with_turns_laid_on_their_side(turns: bool) -
     mirrors = [noisy, noisy[::-1], noisy[:, ::-1], noisy[::-1, ::-1]]
     expected = mirrors + [m.T for m in mirrors] if turns else mirrors
     assert views == {tuple(v.flatten().tolist()) for v in expected}
+
+
+def test_teacher_target_mixes_the_teachers_page_into_the_clean_one(
+    random_model_path: Path,
+) -> None:
+    """A pair's stored target is ``(1 - share) * clean + share * teacher``, the teacher being
+    the app's own inference on the noisy window; the noisy page is stored as it came."""
+    from docdenoise.inference import Denoiser
+
+    assert data_mod.teacher_target(TeacherConfig(), "cpu") is None  # no weights: no teacher
+    noisy, clean, _ = fake_pair(5, 64)
+    taught = Denoiser(random_model_path, device="cpu").denoise(noisy, dtype=np.float32)
+    assert np.abs(taught - clean / 255).mean() > 0.05  # far from clean, so the mix shows
+    target = data_mod.teacher_target(TeacherConfig(str(random_model_path), share=0.25), "cpu")
+    assert target is not None
+    config = DataConfig(window=64, patch=64, pool_size=2, flips=False)
+    pool = data_mod.PairPool(config, torch.Generator().manual_seed(0), target=target)
+    pool.add((5, noisy, clean, ()))
+    expected = 0.75 * clean.astype(np.float32) / 255 + 0.25 * taught
+    assert np.abs(pool.clean[0] / 255 - expected).max() <= 0.5 / 255 + 1e-6
+    assert np.array_equal(pool.noisy[0], noisy)
+    whole = data_mod.teacher_target(TeacherConfig(str(random_model_path), share=1.0), "cpu")
+    assert whole is not None
+    assert np.array_equal(whole(noisy, clean), data_mod.to_uint8(taught))
 
 
 def test_lr_schedule_warms_up_then_decays() -> None:
@@ -334,6 +363,36 @@ def test_resume_continues_the_step_count(tmp_path: Path, monkeypatch: pytest.Mon
     assert second["next_seed"] > first["next_seed"]  # resumed runs see fresh pages
     assert [h["step"] for h in second["history"]] == [3, 6, 9]
     assert len(second["commands"]) == 2 and "--resume" in second["commands"][1]
+
+
+def test_a_run_with_a_teacher_trains_on_its_targets(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, random_model_path: Path
+) -> None:
+    """End to end: every pair that enters the pool goes through the teacher, and the run's
+    saved config names it."""
+    monkeypatch.setattr(data_mod, "generate_pair", fake_pair)
+    taught: list[tuple[int, int]] = []
+    make = data_mod.teacher_target
+
+    def counting(config: TeacherConfig, device: str) -> data_mod.Target | None:
+        inner = make(config, device)
+        assert inner is not None
+
+        def target(noisy: np.ndarray, clean: np.ndarray) -> np.ndarray:
+            taught.append(noisy.shape)
+            return inner(noisy, clean)
+
+        return target
+
+    monkeypatch.setattr(loop_mod, "teacher_target", counting)
+    config = tmp_path / "taught.toml"
+    text = SMOKE.read_text().replace("workers = 1", "workers = 0")
+    config.write_text(f"{text}\n[teacher]\nweights = '{random_model_path}'\nshare = 0.5\n")
+    run = tmp_path / "run"
+    assert main(["--config", str(config), "--out", str(run), "--no-export"]) == 0
+    assert len(taught) >= 2 and set(taught) == {(96, 96)}  # min_pool pairs and fresh ones
+    saved = load_checkpoint(run / LAST)["config"]["teacher"]
+    assert saved == {"weights": str(random_model_path), "share": 0.5, "passes": 1}
 
 
 @pytest.mark.skipif(not _has_real_synth(), reason="docdenoise.synth.make_pair not there yet")

@@ -1,9 +1,10 @@
 """TrainConfig: every knob of a training run, read from one TOML file, frozen.
 
 A file has a top-level ``name`` and the sections ``[model]`` (the :class:`ModelConfig` fields),
-``[data]``, ``[optim]``, ``[loss]``, ``[validation]``, ``[run]`` and ``[export]``; a missing key
-takes the default below, an unknown key or a wrong type is a :class:`UsageError` naming the key,
-so a typo never silently trains the wrong model. See ``configs/fast.toml`` for a commented file.
+``[data]``, ``[optim]``, ``[loss]``, ``[teacher]``, ``[validation]``, ``[run]`` and ``[export]``;
+a missing key takes the default below, an unknown key or a wrong type is a :class:`UsageError`
+naming the key, so a typo never silently trains the wrong model. See ``configs/fast.toml`` for a
+commented file.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from docdenoise.errors import UsageError
+from docdenoise.inference import PASSES
 from docdenoise.model import ModelConfig
 from docdenoise.synth.config import SynthConfig
 
@@ -106,6 +108,24 @@ class LossConfig:
 
 
 @dataclass(frozen=True)
+class TeacherConfig:
+    """Distillation: a trained model's output mixed into the training targets.
+
+    ``weights`` names the teacher (a bundled model such as ``quality``, or a ``.safetensors``
+    file; empty: no teacher). As each fresh pair enters the pool, the teacher cleans its whole
+    noisy window in ``passes`` passes through the app's own inference path, and the pair's
+    target becomes ``(1 - share) * clean + share * teacher``. The validation set stays the true
+    clean pages. Why: where the damage hides what the clean page holds (ink under a dark stain,
+    an edge the blur moved), the clean target asks a small network for what it cannot see, and
+    it learns the mean; a larger network's output there is a target it can reach.
+    """
+
+    weights: str = ""
+    share: float = 0.5
+    passes: int = 1
+
+
+@dataclass(frozen=True)
 class ValidationConfig:
     """A fixed set: ``pairs`` pages ``size`` px square from seeds ``seed, seed + 1, ...``."""
 
@@ -144,6 +164,7 @@ class TrainConfig:
     data: DataConfig = field(default_factory=DataConfig)
     optim: OptimConfig = field(default_factory=OptimConfig)
     loss: LossConfig = field(default_factory=LossConfig)
+    teacher: TeacherConfig = field(default_factory=TeacherConfig)
     validation: ValidationConfig = field(default_factory=ValidationConfig)
     run: RunConfig = field(default_factory=RunConfig)
     export: ExportConfig = field(default_factory=ExportConfig)
@@ -165,6 +186,7 @@ _SECTIONS: dict[str, type] = {
     "data": DataConfig,
     "optim": OptimConfig,
     "loss": LossConfig,
+    "teacher": TeacherConfig,
     "validation": ValidationConfig,
     "run": RunConfig,
     "export": ExportConfig,
@@ -242,6 +264,8 @@ def check_config(config: TrainConfig, source: str = "config") -> None:
         d.synth()
     except ValueError as exc:
         problems.append(f"data.layouts/scripts/degradation_weights/shading/display/optics: {exc}")
+    if not 0.0 <= config.teacher.share <= 1.0 or config.teacher.passes not in PASSES:
+        problems.append(f"need 0 <= teacher.share <= 1 and teacher.passes in {PASSES}")
     if r.amp not in ("auto", "bf16", "fp16", "off"):
         problems.append(f"run.amp = {r.amp!r} is not one of auto, bf16, fp16, off")
     if problems:

@@ -20,7 +20,7 @@ import multiprocessing as mp
 import os
 import queue
 import traceback
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from multiprocessing.synchronize import Event
@@ -33,11 +33,12 @@ import torch
 from docdenoise.errors import DocDenoiseError
 from docdenoise.paper import flatten
 from docdenoise.synth.config import SynthConfig
-from docdenoise.training.config import DataConfig, ValidationConfig
+from docdenoise.training.config import DataConfig, TeacherConfig, ValidationConfig
 
 log = logging.getLogger(__name__)
 
 SeededPair = tuple[int, np.ndarray, np.ndarray, tuple[str, ...]]
+Target = Callable[[np.ndarray, np.ndarray], np.ndarray]  # (noisy, clean) uint8 -> target uint8
 _THREAD_VARS = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")
 
 
@@ -181,14 +182,38 @@ class PairStream:
         self.close()
 
 
+def teacher_target(config: TeacherConfig, device: str) -> Target | None:
+    """The :class:`TeacherConfig` target for each fresh pair, or None without a teacher: the
+    teacher cleans the noisy window through the app's own inference path on ``device``."""
+    if not config.weights:
+        return None
+    from docdenoise.inference import Denoiser  # the app's inference, only for a distilled run
+
+    teacher = Denoiser(config.weights, device=device, passes=config.passes)
+    share = np.float32(config.share)
+
+    def target(noisy: np.ndarray, clean: np.ndarray) -> np.ndarray:
+        taught = teacher.denoise(noisy, dtype=np.float32)
+        return to_uint8((1 - share) * clean.astype(np.float32) / 255 + share * taught)
+
+    return target
+
+
 class PairPool:
-    """Up to ``capacity`` pairs in memory; random crops (+ flips, turns) from them make batches."""
+    """Up to ``capacity`` pairs in memory; random crops (+ flips, turns) from them make batches.
+    ``target``: makes each pair's stored target from its noisy and clean page (a teacher's)."""
 
     def __init__(
-        self, config: DataConfig, generator: torch.Generator, *, flatten_paper: bool = False
+        self,
+        config: DataConfig,
+        generator: torch.Generator,
+        *,
+        flatten_paper: bool = False,
+        target: Target | None = None,
     ) -> None:
         shape = (config.pool_size, config.window, config.window)
         self.flatten_paper = flatten_paper  # divide noisy pages by their paper as they come in
+        self.target = target
         self.noisy = np.empty(shape, np.uint8)
         self.clean = np.empty(shape, np.uint8)
         self.count = 0
@@ -203,8 +228,9 @@ class PairPool:
     def add(self, pair: SeededPair) -> None:
         """Append while there is room, then replace a random old pair."""
         index = self.count if self.count < len(self.noisy) else self._randint(len(self.noisy))
+        clean = self.target(pair[1], pair[2]) if self.target else pair[2]
         noisy = flattened(pair[1]) if self.flatten_paper else pair[1]
-        self.noisy[index], self.clean[index] = noisy, pair[2]
+        self.noisy[index], self.clean[index] = noisy, clean
         self.count = min(self.count + 1, len(self.noisy))
 
     def sample(self, batch: int) -> tuple[torch.Tensor, torch.Tensor]:

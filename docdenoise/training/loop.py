@@ -37,7 +37,7 @@ from docdenoise.training.checkpoint import (
     write_config_json,
 )
 from docdenoise.training.config import DataConfig, OptimConfig, TrainConfig
-from docdenoise.training.data import PairPool, PairStream, load_validation
+from docdenoise.training.data import PairPool, PairStream, load_validation, teacher_target
 from docdenoise.training.evaluate import Metrics, evaluate
 from docdenoise.training.loss import LossParts, denoise_loss
 from docdenoise.weights import load_weights
@@ -303,6 +303,7 @@ def iter_train(
     """Train (or resume) the run in ``run_dir``; yields progress, returns the result."""
     run_dir = Path(run_dir)
     choice = pick_device(config.run.device, half=False)
+    target = teacher_target(config.teacher, choice.device.type)  # before our thread count
     threads = config.run.threads or cpu_threads()
     torch.set_num_threads(threads)
     amp = amp_dtype_for(choice.device, config.run.amp)
@@ -318,7 +319,9 @@ def iter_train(
     log.info("training on %s; %s", hw["device"], hw["cpu"])
     with PairStream(config.data, state.next_seed) as stream:
         val = load_validation(run_dir / "val.npz", config.validation)
-        pool = PairPool(config.data, state.generator, flatten_paper=config.model.flatten_paper)
+        pool = PairPool(
+            config.data, state.generator, flatten_paper=config.model.flatten_paper, target=target
+        )
         total = config.optim.steps
         while pool.count < config.data.min_pool:
             pair = stream.get(timeout=1.0)
