@@ -6,7 +6,8 @@ fresh pairs into a bounded queue; the trainer keeps a pool of ``pool_size`` pair
 for fresh ones each step when some are ready (never waiting for them), and samples random patch
 crops with flips (and turns) from the pool. Worker ``i`` of ``n`` makes pages ``first + i,
 first + i + n, ...`` so the data seed decides which pages exist; when each one enters the pool
-depends on timing.
+depends on timing. With a ``[teacher]`` (:class:`~docdenoise.training.config.TeacherConfig`),
+each pair's target is mixed with a trained model's output as the pair enters the pool.
 
 Arrays: pairs are stored as ``(S, S) uint8`` (255 = white paper), like the 8-bit scans the model
 meets at inference; batches are ``(B, 1, P, P) float32`` in ``[0, 1]``. The fixed validation set
