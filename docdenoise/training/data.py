@@ -32,6 +32,7 @@ import numpy as np
 import torch
 
 from docdenoise.errors import DocDenoiseError
+from docdenoise.inference import Denoiser
 from docdenoise.paper import flatten
 from docdenoise.synth.config import SynthConfig
 from docdenoise.training.config import DataConfig, TeacherConfig, ValidationConfig
@@ -188,8 +189,6 @@ def teacher_target(config: TeacherConfig, device: str) -> Target | None:
     teacher cleans the noisy window through the app's own inference path on ``device``."""
     if not config.weights:
         return None
-    from docdenoise.inference import Denoiser  # the app's inference, only for a distilled run
-
     teacher = Denoiser(config.weights, device=device, passes=config.passes)
     share = np.float32(config.share)
 
