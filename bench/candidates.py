@@ -31,6 +31,8 @@ from pathlib import Path
 
 import numpy as np
 
+from docdenoise.assets import BUNDLED_MODELS
+
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent / "tests")]
 import baselines  # noqa: E402
@@ -245,7 +247,12 @@ def main(argv: list[str] | None = None) -> int:
             f"upright and laid on their side, and on the same pages undamaged, the share of "
             "the ink of wide black bands and of the ink well inside big faded letters (titles "
             f"and drop caps at 28-110 pt) kept{ocr_note} (Tesseract's character error rate, all "
-            "pages together). `quality` is its own, larger network in four mirrored passes."
+            "pages together). Each bundled model runs as the app runs it: "
+            + ", ".join(
+                f"`{m.name}` in {m.passes} {'pass' if m.passes == 1 else 'passes'}"
+                for m in BUNDLED_MODELS
+            )
+            + " (`docdenoise/assets.py`); `quality` is its own, larger network."
         )
         write_section("models", f"{intro}\n\n{table}")
     return 0

@@ -50,7 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--model",
         default="fast",
         help="fast (default); quality (a larger network over each tile and its mirror images, "
-        "averaged: about nine times the work, more small marks kept, fewer stray marks); "
+        "averaged: about four times the work of fast, more small marks kept, fewer stray marks); "
         "or a .safetensors file",
     )
     clean.add_argument("--report", type=Path, default=None, metavar="FILE.json")

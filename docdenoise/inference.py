@@ -15,8 +15,8 @@ through one forward pass (windows padded to one shape with more page context, so
 the same); on CUDA the tile size follows the free memory (:mod:`docdenoise.tilesize`).
 
 ``passes`` above 1 runs the network over each tile in several mirrored or turned copies and
-averages the outputs turned back (:data:`TURNS`): the bundled ``quality`` model is the fast
-network in four passes. The network's errors differ from one mirror image of a page to another;
+averages the outputs turned back (:data:`TURNS`): the bundled ``fast`` model runs in two passes
+and ``quality`` in four. The network's errors differ from one mirror image of a page to another;
 their mean draws fewer stray marks and lower error (docs/benchmarks.md, models).
 """
 
@@ -43,7 +43,7 @@ from docdenoise.weights import load_weights
 
 log = logging.getLogger(__name__)
 
-DEFAULT_TILE_CPU = 1536  # least halo overhead; bench/throughput.py: torch 15.3 MP/s (1024: 15.6)
+DEFAULT_TILE_CPU = 1536  # least halo overhead; bench/throughput.py, fast: 7.8 MP/s (1024: 8.2)
 DEFAULT_TILE_GPU = 2048  # Apple MPS, which cannot tell its free memory; CUDA sizes from it
 DEFAULT_TILE_BATCH_GPU = 4  # tiles per forward pass on a GPU; the CPU gains nothing (1)
 MIN_TILE = 64
@@ -161,7 +161,7 @@ class Denoiser:
     the device. ``tile_batch``: tiles per forward pass; ``None`` gives 1 on the CPU and
     :data:`DEFAULT_TILE_BATCH_GPU` on a GPU. ``0`` for either means ``None``. ``passes``: runs
     of the network over copies of each tile (:data:`TURNS`), averaged; ``None`` takes the
-    bundled model's own (``quality``: 4) and 1 for a model file.
+    bundled model's own (``fast``: 2, ``quality``: 4) and 1 for a model file.
     """
 
     def __init__(
