@@ -368,8 +368,8 @@ def test_resume_continues_the_step_count(tmp_path: Path, monkeypatch: pytest.Mon
 def test_a_run_with_a_teacher_trains_on_its_targets(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, random_model_path: Path
 ) -> None:
-    """End to end: every pair that enters the pool goes through the teacher, and the run's
-    saved config names it."""
+    """End to end: every pair that enters the pool goes through the teacher, the run's saved
+    config names it, and its card gives the teacher's sha256."""
     monkeypatch.setattr(data_mod, "generate_pair", fake_pair)
     taught: list[tuple[int, int]] = []
     make = data_mod.teacher_target
@@ -393,6 +393,10 @@ def test_a_run_with_a_teacher_trains_on_its_targets(
     assert len(taught) >= 2 and set(taught) == {(96, 96)}  # min_pool pairs and fresh ones
     saved = load_checkpoint(run / LAST)["config"]["teacher"]
     assert saved == {"weights": str(random_model_path), "share": 0.5, "passes": 1}
+    weights = tmp_path / "taught.safetensors"
+    assert export_main(["--run", str(run), "--out", str(weights)]) == 0
+    card = load_weights(weights)[1]
+    assert card["sources"] == {"teacher": sha256_of(random_model_path)}
 
 
 @pytest.mark.skipif(not _has_real_synth(), reason="docdenoise.synth.make_pair not there yet")

@@ -124,6 +124,7 @@ def scored_checkpoint(
         "commands": [*origin["commands"], command] if command else list(origin["commands"]),
         "config": origin["config"],
         "hardware": origin["hardware"],
+        "sources": dict(origin.get("sources", {})),
     }
 
 
@@ -168,6 +169,8 @@ def blend_run(
         "commands": list(base_card.get("commands", [])),  # how the base was made, in full
         "share_of_tuned": share,
     }
+    if "sources" in base_card:
+        blended["blended_with"]["sources"] = base_card["sources"]
     if "blended_with" in base_card:  # a blend of a blend: how its own base was made, too
         blended["blended_with"]["blended_with"] = base_card["blended_with"]
     log.info("%.2f x %s + %.2f x %s: val RMSE %.5f (tuned alone %.5f)", 1 - share, base, share,

@@ -81,6 +81,7 @@ def build_card(
         "hardware": best["hardware"],
         **({"averaged_steps": list(best["averaged_steps"])} if "averaged_steps" in best else {}),
         **({"blended_with": dict(best["blended_with"])} if "blended_with" in best else {}),
+        **({"sources": dict(best["sources"])} if best.get("sources") else {}),
         "trained_at": trained_at,
         "exported_at": _utc(),
         "torch_version": torch.__version__,

@@ -40,7 +40,7 @@ from docdenoise.training.config import DataConfig, OptimConfig, TrainConfig
 from docdenoise.training.data import PairPool, PairStream, load_validation, teacher_target
 from docdenoise.training.evaluate import Metrics, evaluate
 from docdenoise.training.loss import LossParts, denoise_loss
-from docdenoise.weights import load_weights
+from docdenoise.weights import load_weights, resolve_model, sha256_of
 
 log = logging.getLogger(__name__)
 
@@ -84,6 +84,7 @@ class _State:
     best_metrics: Metrics | None = None
     elapsed_s: float = 0.0
     history: list[dict[str, Any]] = field(default_factory=list)
+    sources: dict[str, str] = field(default_factory=dict)  # weights it grew from or learnt from
 
 
 def lr_at(step: int, optim: OptimConfig) -> float:
@@ -196,7 +197,16 @@ def _new_state(config: TrainConfig, device: torch.device, amp: torch.dtype | Non
     )
     scaler = torch.amp.GradScaler(device.type, enabled=amp == torch.float16)
     generator = torch.Generator().manual_seed(config.data.seed)
-    return _State(model, optimizer, scaler, generator, config.data.seed, [])
+    return _State(
+        model, optimizer, scaler, generator, config.data.seed, [], sources=sources(config)
+    )
+
+
+def sources(config: TrainConfig) -> dict[str, str]:
+    """The sha256 of each weights file the run starts from (``init_from``) or learns from (the
+    teacher), so that its card names them exactly even after the bundled ones are replaced."""
+    files = {"init_from": config.run.init_from, "teacher": config.teacher.weights}
+    return {role: sha256_of(resolve_model(name)) for role, name in files.items() if name}
 
 
 def _restore(state: _State, ckpt: dict[str, Any], config: TrainConfig, path: Path) -> None:
@@ -215,6 +225,7 @@ def _restore(state: _State, ckpt: dict[str, Any], config: TrainConfig, path: Pat
     state.elapsed_s = float(ckpt["elapsed_s"])
     state.commands = list(ckpt["commands"])
     state.history = list(ckpt["history"])
+    state.sources = dict(ckpt.get("sources", state.sources))  # as they were when it started
     log.info("resumed %s at step %d", path, state.step)
 
 
@@ -234,6 +245,7 @@ def _checkpoint(state: _State, config: TrainConfig, hw: dict[str, Any]) -> dict[
         "history": state.history,
         "config": config.to_dict(),
         "hardware": hw,
+        "sources": state.sources,
     }
 
 
@@ -248,6 +260,7 @@ def _best(
         "commands": state.commands,
         "config": config.to_dict(),
         "hardware": hw,
+        "sources": state.sources,
     }
 
 
