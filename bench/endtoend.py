@@ -98,8 +98,9 @@ def each(cleaner: Callable[[np.ndarray], object], pages: list[np.ndarray]) -> Ca
     return run
 
 
-def io_costs(paths: Sequence[Path], cleaned: list[np.ndarray]) -> tuple[float, float]:
-    """Median seconds to decode one input page and to write one cleaned page (PNG, atomic)."""
+def io_costs(paths: Sequence[Path], cleaned: list[np.ndarray]) -> tuple[float, float, float]:
+    """Median seconds to decode one input page and to write one cleaned page (PNG, atomic), and
+    the cleaned pages' mean size in MB."""
     from docdenoise.imageio import Page, load_document, save_document
 
     out = CACHE / "io"
@@ -113,8 +114,9 @@ def io_costs(paths: Sequence[Path], cleaned: list[np.ndarray]) -> tuple[float, f
         start = time.perf_counter()
         save_document([Page(pixels, (300.0, 300.0))], out / f"{index}.png")
         encode.append(time.perf_counter() - start)
+    size = statistics.mean(path.stat().st_size for path in out.iterdir()) / 1e6
     shutil.rmtree(out)
-    return statistics.median(decode), statistics.median(encode)
+    return statistics.median(decode), statistics.median(encode), size
 
 
 def main() -> int:
@@ -147,8 +149,8 @@ def main() -> int:
             times["sequential"].append(end_to_end(paths, denoiser, overlap=False))
         for name, cleaner in peers.items():
             times[name].append(clock(each(cleaner, subset)))
-    decode, encode = io_costs(paths[: len(subset)], cleaned)
-    body = section(args, denoiser.choice.name, times, len(subset), decode, encode)
+    decode, encode, size = io_costs(paths[: len(subset)], cleaned)
+    body = section(args, denoiser.choice.name, times, len(subset), decode, encode, size)
     write_section("endtoend", body)
     return 0
 
@@ -160,6 +162,7 @@ def section(
     subset: int,
     decode: float,
     encode: float,
+    size: float,
 ) -> str:
     pages, runs = args.pages, args.runs
     counts = {name: pages if name in WHOLE else subset for name in times}
@@ -209,7 +212,8 @@ def section(
             "",
             f"Runs (s): end to end {shown}; pure inference {pure}. Decoding one input page "
             f"takes {decode:.2f} s and writing one cleaned page {encode:.2f} s (medians, each "
-            "alone). One file at a time, "
+            f"alone; the first {subset} cleaned pages average {size:.2f} MB as PNG). One file "
+            "at a time, "
             "a page costs its inference plus both; overlapped, decoding and writing run in two "
             "threads beside inference and cost only the CPU time they take from it.",
         ]

@@ -43,10 +43,20 @@ from docdenoise.weights import load_weights
 
 log = logging.getLogger(__name__)
 
-DEFAULT_TILE_CPU = 1536  # least halo overhead; bench/throughput.py, fast: 7.8 MP/s (1024: 8.2)
+DEFAULT_TILE_CPU = 1536  # least halo overhead; bench/throughput.py, fast: 7.7 MP/s (1024: 7.9)
 DEFAULT_TILE_GPU = 2048  # Apple MPS, which cannot tell its free memory; CUDA sizes from it
 DEFAULT_TILE_BATCH_GPU = 4  # tiles per forward pass on a GPU; the CPU gains nothing (1)
 MIN_TILE = 64
+# The network's output at PAPER_WHITE or above is paper, and written white. Its sigmoid nears
+# white without reaching it, and on some pages it leaves clean paper as a speckle of 253s and
+# 254s among the 255s that nobody can see but that makes a PNG of the page up to three times
+# larger and slower to write (docs/benchmarks.md, *endtoend*). Greys from PAPER_KNEE up are
+# stretched to meet it, as a levels tool's white point does to its highlights; darker ones, ink
+# and the edges of strokes, stay as they are. Continuous, so tiles and backends still agree. A
+# knee at 0.9 cost 0.0004 of synthetic RMSE, this one 0.0002: the clean pages hold near-whites.
+PAPER_WHITE = 0.99
+PAPER_KNEE = 0.98
+
 T = TypeVar("T")
 Forward = Callable[[np.ndarray], np.ndarray]  # (N, 1, H, W) float32 -> same, [0, 1]
 # The turns of each pass count: (quarter turns counter-clockwise, then mirrored left to right).
@@ -129,10 +139,14 @@ def to_unit_float(window: np.ndarray) -> np.ndarray:
 
 
 def from_unit_float(values: np.ndarray, dtype: np.dtype[Any]) -> np.ndarray:
-    """``(h, w)`` float in [0, 1] -> ``dtype`` (uint8 rounded, or float32)."""
+    """The network's ``(h, w)`` output in [0, 1] -> ``dtype`` (uint8 rounded, or float32), its
+    highlights stretched so that :data:`PAPER_WHITE` and above are white."""
+    knee, white = np.float32(PAPER_KNEE), np.float32(PAPER_WHITE)
+    stretched = (values - knee) * ((1 - knee) / (white - knee)) + knee  # below x under the knee
+    unit = np.minimum(np.maximum(values, stretched, dtype=np.float32), np.float32(1))
     if dtype == np.uint8:
-        return np.clip(values * 255.0 + 0.5, 0, 255).astype(np.uint8)
-    return values.astype(dtype, copy=False)
+        return (unit * np.float32(255) + np.float32(0.5)).astype(np.uint8)
+    return unit.astype(dtype, copy=False)
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,14 @@ import pytest
 import torch
 
 from docdenoise.errors import OutOfMemoryError
-from docdenoise.inference import DEFAULT_TILE_BATCH_GPU, Denoiser, TileProgress
+from docdenoise.inference import (
+    DEFAULT_TILE_BATCH_GPU,
+    PAPER_KNEE,
+    PAPER_WHITE,
+    Denoiser,
+    TileProgress,
+    from_unit_float,
+)
 
 
 @pytest.fixture(scope="module")
@@ -281,3 +288,19 @@ def test_passes_must_be_1_2_4_or_8(random_model_path: Path) -> None:
     assert Denoiser(random_model_path, device="cpu").passes == 1  # a model file: one pass
     with pytest.raises(ValueError, match=r"passes must be one of 1, 2, 4, 8, got 3"):
         Denoiser(random_model_path, device="cpu", passes=3)
+
+
+def test_output_at_the_white_point_or_above_is_written_white() -> None:
+    """The network's near-white is paper and becomes exactly white; greys under the knee (ink,
+    stroke edges) stay as they are; between, they move by at most 1%, continuously, so tiles
+    and backends still agree."""
+    values = np.array([[0.0, 0.5, PAPER_KNEE, 0.985, PAPER_WHITE, 0.995, 1.0]], dtype=np.float32)
+    as_uint8 = from_unit_float(values, np.dtype(np.uint8)).tolist()
+    assert as_uint8 == [[0, 128, 250, 252, 255, 255, 255]]
+    as_float = from_unit_float(values, np.dtype(np.float32))
+    assert as_float.dtype == np.float32
+    assert as_float[0, :3].tolist() == values[0, :3].tolist()  # under the knee: untouched
+    assert as_float[0, 4:].tolist() == [1.0, 1.0, 1.0]
+    assert float(np.abs(as_float - values).max()) <= 1 - PAPER_WHITE + 1e-6
+    steps = np.linspace(0, 1, 100_001, dtype=np.float32)[None, :]
+    assert float(np.diff(from_unit_float(steps, np.dtype(np.float32))).max()) < 3e-5  # no jump

@@ -46,6 +46,7 @@ SAMPLE_CLEAN = "sample-clean.png"
 GOLDEN_MAX_RMSE = 0.055
 GOLDEN_MAX_RATIO = 0.15  # ...and at most this fraction of the sample as it is (0.628)
 GOLDEN_MAX_PIXELS = 4_000_000  # a larger sample is checked on its central crop (test time)
+GOLDEN_MIN_WHITE = 0.95  # share of the clean page's paper written exactly white (fast 97.4%)
 
 
 @pytest.fixture(scope="module", params=["fast", "quality"])
@@ -128,6 +129,23 @@ def test_golden_sample_scan(shipped: Denoiser) -> None:
     assert error <= GOLDEN_MAX_RATIO * as_is, (
         f"RMSE {error:.4f} is not under {GOLDEN_MAX_RATIO} x the scan as is ({as_is:.4f})"
     )
+
+
+@needs_weights
+def test_the_sample_scans_paper_comes_out_white(shipped: Denoiser) -> None:
+    """Paper is written white (255), not as a speckle of 253s and 254s that nobody sees but
+    that makes the page's PNG much larger (without the white point ``PAPER_WHITE``: fast 64%,
+    quality 90%)."""
+    from docdenoise.imageio import load_document
+
+    scan_path, clean_path = assets_dir() / SAMPLE_SCAN, assets_dir() / SAMPLE_CLEAN
+    if not (scan_path.is_file() and clean_path.is_file()):
+        pytest.skip(f"sample scan or its ground truth not there yet ({scan_path}, {clean_path})")
+    scan, clean = _central_crop(
+        load_document(scan_path).pages[0].pixels, load_document(clean_path).pages[0].pixels
+    )
+    white = shipped.denoise(scan)[clean == 255] == 255
+    assert white.mean() >= GOLDEN_MIN_WHITE, f"{white.mean():.1%} of the paper is white"
 
 
 # "A wide black band keeps its ink": a form's inverted section bar, a filled logo box
