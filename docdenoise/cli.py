@@ -50,8 +50,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--model",
         default="fast",
         help="fast (default); quality (a larger network over each tile and its mirror images, "
-        "averaged: about four times the work of fast, more small marks kept, fewer stray marks); "
-        "or a .safetensors file",
+        "averaged: about four and a half times the work of fast, more small marks kept, fewer "
+        "stray marks); or a .safetensors file",
     )
     clean.add_argument("--report", type=Path, default=None, metavar="FILE.json")
     clean.add_argument(

@@ -142,8 +142,9 @@ def from_unit_float(values: np.ndarray, dtype: np.dtype[Any]) -> np.ndarray:
     """The network's ``(h, w)`` output in [0, 1] -> ``dtype`` (uint8 rounded, or float32), its
     highlights stretched so that :data:`PAPER_WHITE` and above are white."""
     knee, white = np.float32(PAPER_KNEE), np.float32(PAPER_WHITE)
-    stretched = (values - knee) * ((1 - knee) / (white - knee)) + knee  # below x under the knee
-    unit = np.minimum(np.maximum(values, stretched, dtype=np.float32), np.float32(1))
+    # the line through (knee, knee) and (white, 1): under the knee it lies below the values
+    stretched = (values - knee) * ((1 - knee) / (white - knee)) + knee
+    unit = np.clip(np.maximum(values, stretched, dtype=np.float32), 0, 1)
     if dtype == np.uint8:
         return (unit * np.float32(255) + np.float32(0.5)).astype(np.uint8)
     return unit.astype(dtype, copy=False)
