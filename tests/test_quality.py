@@ -108,10 +108,9 @@ def _central_crop(*pages: np.ndarray) -> tuple[np.ndarray, ...]:
     return tuple(p[top : top + rows, left : left + cols] for p in pages)
 
 
-@needs_weights
-def test_golden_sample_scan(shipped: Denoiser) -> None:
-    """The shipped weights clean the bundled sample scan: RMSE against its clean page under
-    GOLDEN_MAX_RMSE, and at most GOLDEN_MAX_RATIO of the RMSE of the scan as it is."""
+@pytest.fixture(scope="module")
+def sample_pages() -> tuple[np.ndarray, np.ndarray]:
+    """The bundled sample scan and its clean page (their central crop if large), read once."""
     from docdenoise.imageio import load_document
 
     scan_path, clean_path = assets_dir() / SAMPLE_SCAN, assets_dir() / SAMPLE_CLEAN
@@ -121,6 +120,14 @@ def test_golden_sample_scan(shipped: Denoiser) -> None:
     clean = load_document(clean_path).pages[0].pixels
     assert scan.shape == clean.shape, "sample scan and its clean page differ in size"
     scan, clean = _central_crop(scan, clean)
+    return scan, clean
+
+
+@needs_weights
+def test_golden_sample_scan(shipped: Denoiser, sample_pages: tuple[np.ndarray, np.ndarray]) -> None:
+    """The shipped weights clean the bundled sample scan: RMSE against its clean page under
+    GOLDEN_MAX_RMSE, and at most GOLDEN_MAX_RATIO of the RMSE of the scan as it is."""
+    scan, clean = sample_pages
     target = clean.astype(np.float64) / 255.0
     cleaned = shipped.denoise(scan, dtype=np.float32).astype(np.float64)
     as_is = float(np.sqrt(np.mean((scan / 255.0 - target) ** 2)))
@@ -132,18 +139,13 @@ def test_golden_sample_scan(shipped: Denoiser) -> None:
 
 
 @needs_weights
-def test_the_sample_scans_paper_comes_out_white(shipped: Denoiser) -> None:
+def test_the_sample_scans_paper_comes_out_white(
+    shipped: Denoiser, sample_pages: tuple[np.ndarray, np.ndarray]
+) -> None:
     """Paper is written white (255), not as a speckle of 253s and 254s that nobody sees but
     that makes the page's PNG much larger (without the white point ``PAPER_WHITE``: fast 64%,
     quality 90%)."""
-    from docdenoise.imageio import load_document
-
-    scan_path, clean_path = assets_dir() / SAMPLE_SCAN, assets_dir() / SAMPLE_CLEAN
-    if not (scan_path.is_file() and clean_path.is_file()):
-        pytest.skip(f"sample scan or its ground truth not there yet ({scan_path}, {clean_path})")
-    scan, clean = _central_crop(
-        load_document(scan_path).pages[0].pixels, load_document(clean_path).pages[0].pixels
-    )
+    scan, clean = sample_pages
     white = shipped.denoise(scan)[clean == 255] == 255
     assert white.mean() >= GOLDEN_MIN_WHITE, f"{white.mean():.1%} of the paper is white"
 
