@@ -252,7 +252,7 @@ def main(argv: list[str] | None = None) -> int:
                 f"`{m.name}` in {m.passes} {'pass' if m.passes == 1 else 'passes'}"
                 for m in BUNDLED_MODELS
             )
-            + " (`docdenoise/assets.py`); `quality` is its own, larger network."
+            + " (`docdenoise/assets.py`), each with weights of its own."
         )
         write_section("models", f"{intro}\n\n{table}")
     return 0

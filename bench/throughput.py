@@ -88,7 +88,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--model", default="fast")
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--tiles", default="512,1024,1536,whole,512x4,1024x2")
+    parser.add_argument("--tiles", default="512,1024,1536,2048,whole,512x4,1024x2")
     parser.add_argument("--no-write", action="store_true", help="print only")
     args = parser.parse_args()
 

@@ -18,14 +18,14 @@ class BundledModel:
     passes: int
 
 
-# ``fast`` runs over each tile and the tile turned upside down, averaged: twice one pass's work,
-# still about twice the 4 MP/s the default must reach on a 2-core CPU, for more of the small marks
-# kept and fewer stray marks (docs/training.md, *`fast` in two passes*). ``quality`` is a larger
-# network (the fast one grown, with a 1/16 context level: 1.17M parameters, 26.1 kFLOP per
-# pixel; its card and docs/training.md) run over each tile and its three mirror images,
-# averaged: about nine times one pass of the fast model (docs/benchmarks.md).
+# ``fast`` is ``quality``'s network (1.17M parameters, 26.1 kFLOP per pixel: the small U-net grown,
+# with a 1/16 context level that sees 141 px around each pixel) taught to do in one pass what
+# ``quality`` does in four (docs/training.md, *`fast-self-distil.toml`*): in one pass it costs
+# about what the smaller network did in two, and runs at well over the 4 MP/s the default must
+# reach on a 2-core CPU. ``quality`` is the same network with its own weights, run over each tile
+# and its three mirror images, averaged: four times fast's work (docs/benchmarks.md).
 BUNDLED_MODELS = (
-    BundledModel("fast", "docdenoise-fast", 2),
+    BundledModel("fast", "docdenoise-fast", 1),
     BundledModel("quality", "docdenoise-quality", 4),
 )
 MODEL_NAMES = tuple(model.name for model in BUNDLED_MODELS)

@@ -49,9 +49,9 @@ def build_parser() -> argparse.ArgumentParser:
     clean.add_argument(
         "--model",
         default="fast",
-        help="fast (default); quality (a larger network over each tile and its mirror images, "
-        "averaged: about four and a half times the work of fast, more small marks kept, fewer "
-        "stray marks); or a .safetensors file",
+        help="fast (default); quality (the same network over each tile and its three mirror "
+        "images, averaged: four times the work of fast, more small marks kept, lower error); "
+        "or a .safetensors file",
     )
     clean.add_argument("--report", type=Path, default=None, metavar="FILE.json")
     clean.add_argument(

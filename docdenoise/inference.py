@@ -15,9 +15,9 @@ through one forward pass (windows padded to one shape with more page context, so
 the same); on CUDA the tile size follows the free memory (:mod:`docdenoise.tilesize`).
 
 ``passes`` above 1 runs the network over each tile in several mirrored or turned copies and
-averages the outputs turned back (:data:`TURNS`): the bundled ``fast`` model runs in two passes
-and ``quality`` in four. The network's errors differ from one mirror image of a page to another;
-their mean draws fewer stray marks and lower error (docs/benchmarks.md, models).
+averages the outputs turned back (:data:`TURNS`): the bundled ``quality`` model runs in four
+(``fast``, taught to match them, in one). The network's errors differ from one mirror image of a
+page to another; their mean draws fewer stray marks and lower error (docs/benchmarks.md, models).
 """
 
 from __future__ import annotations
@@ -43,7 +43,10 @@ from docdenoise.weights import load_weights
 
 log = logging.getLogger(__name__)
 
-DEFAULT_TILE_CPU = 1536  # least halo overhead; bench/throughput.py, fast: 7.7 MP/s (1024: 7.9)
+# The tile pays for its halo (141 px a side for the bundled network: at 1536 px the forward pass
+# sees 1.40 times the tile's pixels, at 2048 1.29): bench/throughput.py, fast, in one run on a
+# slow day, 3.96 MP/s at 1536, 4.29 at 2048, 5.24 for a whole A4 page in one tile.
+DEFAULT_TILE_CPU = 2048
 DEFAULT_TILE_GPU = 2048  # Apple MPS, which cannot tell its free memory; CUDA sizes from it
 DEFAULT_TILE_BATCH_GPU = 4  # tiles per forward pass on a GPU; the CPU gains nothing (1)
 MIN_TILE = 64
@@ -218,8 +221,7 @@ class Denoiser:
 
     @property
     def model_name(self) -> str:
-        """The bundled name it was asked for (``quality`` runs ``fast``'s weights), else the
-        card's."""
+        """The bundled name it was asked for, else the card's."""
         return self.bundled_name or str(self.card.get("name", "custom model"))
 
     def _onnx_forward(self, net: DenoiseNet, requested: str) -> Forward | None:

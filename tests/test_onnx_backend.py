@@ -80,7 +80,7 @@ def test_batched_onnx_tiles_match_one_at_a_time(
 def test_onnx_uses_as_many_threads_as_torch(
     torch_and_onnx: tuple[Denoiser, Denoiser],
 ) -> None:
-    # in one pass the forward is the runner itself (``fast`` wraps it to average two passes)
+    # in one pass the forward is the runner itself (``quality`` wraps it to average four passes)
     runner = Denoiser(torch_and_onnx[1].model, device="cpu", backend="onnx", passes=1)._forward
     assert isinstance(runner, onnx_backend.OnnxRunner)
     options = runner.session.get_session_options()

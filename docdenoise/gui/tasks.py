@@ -48,7 +48,7 @@ class ModelInfo:
     parameters: int
     card: dict[str, Any] = field(default_factory=dict)
     threads: int = 0  # torch CPU threads in use; 0 on a GPU
-    passes: int = 1  # runs of the network averaged per tile (fast 2, quality 4)
+    passes: int = 1  # runs of the network averaged per tile (fast 1, quality 4)
 
 
 def prepare_task(spec: ModelSpec) -> Task:
