@@ -44,7 +44,13 @@ def build_parser() -> argparse.ArgumentParser:
         default="auto",
         help="auto (default: ONNX Runtime on the CPU when installed, else torch), torch or onnx",
     )
-    clean.add_argument("--tile", type=int, default=None, help="tile size in pixels")
+    clean.add_argument(
+        "--tile",
+        type=int,
+        default=None,
+        help="no tile larger than a square of this many pixels a side (default: chosen for "
+        "the device); smaller uses less memory",
+    )
     clean.add_argument("--format", choices=FORMATS, default=None, help="output format")
     clean.add_argument(
         "--model",

@@ -38,7 +38,14 @@ from docdenoise.errors import DeviceError, OutOfMemoryError
 from docdenoise.model import DenoiseNet, receptive_field_radius
 from docdenoise.paper import divide, paper_shade
 from docdenoise.tilesize import activation_bytes_per_pixel, tile_for_memory
-from docdenoise.tiling import Tile, plan_tiles, read_window, split_tile, write_core
+from docdenoise.tiling import (
+    Tile,
+    grow_window,
+    plan_tiles,
+    read_window,
+    split_tile,
+    write_core,
+)
 from docdenoise.weights import load_weights
 
 log = logging.getLogger(__name__)
@@ -179,7 +186,7 @@ class Denoiser:
     the device. ``tile_batch``: tiles per forward pass; ``None`` gives 1 on the CPU and
     :data:`DEFAULT_TILE_BATCH_GPU` on a GPU. ``0`` for either means ``None``. ``passes``: runs
     of the network over copies of each tile (:data:`TURNS`), averaged; ``None`` takes the
-    bundled model's own (``fast``: 2, ``quality``: 4) and 1 for a model file.
+    bundled model's own (``fast``: 1, ``quality``: 4) and 1 for a model file.
     """
 
     def __init__(
@@ -301,7 +308,7 @@ class Denoiser:
                 raise OutOfMemoryError(None, f"out of memory even at tile {size}") from exc
             note = f"out of memory at tile {size}; retrying with tile {smaller}"
             log.warning(note)
-            for sub in split_tile(tile, smaller, self.halo, self.align):
+            for sub in split_tile(tile, smaller, self.halo, self.align, page.pixels.shape):
                 inner = self._clean_tile(page, out, sub, smaller)
             return f"{note}; {inner}" if inner else note
         write_core(out, tile, from_unit_float(result, out.dtype))
@@ -310,14 +317,13 @@ class Denoiser:
     def _clean_group(self, page: _Page, out: np.ndarray, group: Sequence[Tile]) -> str:
         """Clean tiles in one forward pass; on out-of-memory, halve the group. Returns a note.
 
-        Windows are padded to the group's largest shape by reading more of the page (reflected
-        past its edge) after each window: cores see the same pixels, so results do not change.
+        Windows are grown to the group's largest shape by reading more of the page around them
+        (:func:`grow_window`): cores see the same pixels and edges, so results do not change.
         """
         if len(group) == 1:
             return self._clean_tile(page, out, group[0], self.tile)
-        height = max(t.window_shape[0] for t in group)
-        width = max(t.window_shape[1] for t in group)
-        padded = [replace(t, wy1=t.wy0 + height, wx1=t.wx0 + width) for t in group]
+        shape = max(t.window_shape[0] for t in group), max(t.window_shape[1] for t in group)
+        padded = [grow_window(t, shape, page.pixels.shape, self.align) for t in group]
         try:
             results = self.run_windows(*page.windows(padded))
         except Exception as exc:

@@ -1,19 +1,30 @@
-"""Tile geometry: plan tiles with a halo, read reflect-padded windows, write cores back. No torch.
+"""Tile geometry: plan tiles with a halo, read windows, write cores back. No torch.
 
 A page is cut into *cores* that cover it exactly once. Each core is read with a *halo* of context
-on every side (reflect padding where the halo leaves the page), the model runs on that window, and
-only the core of its output is written back. When the halo is at least the model's receptive-field
-radius and every window starts on the model's alignment grid, tiled output equals whole-page
-output (tested on the real network in ``tests/test_tiling.py``).
+on every side that faces more page, the model runs on that window, and only the core of its
+output is written back. When the halo is at least the model's receptive-field radius and every
+window starts on the model's alignment grid, tiled output equals whole-page output (tested on the
+real network in ``tests/test_tiling.py``).
 
-Coordinates are page pixels ``(row, column)``; half-open intervals; windows may reach outside the
-page (negative or past the edge), and :func:`read_window` reflects them back in.
+A window stops at the page's edges: there the network sees its own zero padding, as it did at the
+edge of every crop it was trained on. Reflecting the page into a halo past its edges, as
+docdenoise did until 2026-12-05, scored no better (docs/benchmarks.md, *tiling*) and made the
+network read up to two halos more of every row and column: 1.2 times the pixels of an A4 page
+cleaned whole. Only to round a window's side up to the alignment may it reach past the page's
+end, and :func:`read_window` reflects those few pixels back in.
+
+The grid is chosen per page (:func:`plan_tiles`): of the grids whose every window holds no more
+pixels than a ``tile`` x ``tile`` core's window, the one whose windows hold the fewest pixels in
+all. Memory stays bounded by ``tile`` while a page is cut where it costs least: a 300-dpi A4 page
+at ``tile=2048`` is two strips the width of the page, whose windows hold 1.09 times its pixels,
+where 2048-px squares read 1.44 times.
+
+Coordinates are page pixels ``(row, column)``; half-open intervals.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -50,21 +61,48 @@ def _round_up(value: int, multiple: int) -> int:
     return -(-value // multiple) * multiple
 
 
-def _spans(length: int, tile: int, halo: int, align: int) -> Iterator[tuple[int, int, int, int]]:
-    """Yield ``(start, stop, window_start, window_stop)`` along one axis."""
-    for start in range(0, length, tile):
-        stop = min(start + tile, length)
-        w0 = start - halo
-        w1 = w0 + _round_up(stop + halo - w0, align)
-        yield start, stop, w0, w1
+def _window(start: int, stop: int, length: int, halo: int, align: int) -> tuple[int, int]:
+    """The window read along an axis ``length`` long for the core ``[start, stop)``: ``halo``
+    more on each side, but none past the page's edges except to round its side up to a multiple
+    of ``align``. ``start`` and ``halo`` are multiples of ``align``, so the window starts on the
+    grid."""
+    w0 = max(0, start - halo)
+    return w0, w0 + _round_up(min(stop + halo, length) - w0, align)
+
+
+def _spans(length: int, step: int, halo: int, align: int) -> list[tuple[int, int, int, int]]:
+    """``(start, stop, window_start, window_stop)`` of each core ``step`` long along one axis."""
+    spans = []
+    for start in range(0, length, step):
+        stop = min(start + step, length)
+        spans.append((start, stop, *_window(start, stop, length, halo, align)))
+    return spans
+
+
+def _axis_options(length: int, halo: int, align: int) -> np.ndarray:
+    """Every distinct way to cut an axis into balanced cores that are multiples of ``align``
+    (the last one shorter), one row each: ``(step, parts, sum of windows, longest window)``."""
+    cores = -(-length // np.arange(1, -(-length // align) + 1))  # in 1, 2, 3, ... parts
+    steps = np.unique(-(-cores // align) * align)
+    rows = []
+    for step in steps[::-1]:  # largest step (fewest parts) first
+        starts = np.arange(0, length, step)
+        stops = np.minimum(starts + step, length)
+        w0 = np.maximum(0, starts - halo)
+        sides = -(-(np.minimum(stops + halo, length) - w0) // align) * align
+        rows.append((step, len(starts), int(sides.sum()), int(sides.max())))
+    return np.array(rows, dtype=np.int64)
 
 
 def plan_tiles(height: int, width: int, tile: int, halo: int, align: int = 1) -> list[Tile]:
-    """Cover a ``height x width`` page with tiles of (at most) ``tile`` pixels a side.
+    """Cover a ``height x width`` page with a grid of tiles, row by row.
 
-    ``tile`` is rounded down and ``halo`` up to multiples of ``align``, so every window starts on
-    the alignment grid and has sides that are multiples of ``align``. A tile at least as large
-    as the page gives a single tile: the whole-page run.
+    ``tile`` is rounded down and ``halo`` up to multiples of ``align``. Every window starts on
+    the alignment grid, has sides that are multiples of ``align`` and holds at most ``(tile + 2
+    * halo) ** 2`` pixels, as a ``tile`` x ``tile`` core's window does; of the grids that allow,
+    the one whose windows hold the fewest pixels in all, and of those the one with the fewest
+    tiles. Cores are balanced: along each axis all are one length but the last, which may be
+    shorter. A page that fits in one window is a single tile: the whole-page run.
     """
     if height < 1 or width < 1:
         raise ValueError(f"page must be at least 1x1, got {height}x{width}")
@@ -72,18 +110,25 @@ def plan_tiles(height: int, width: int, tile: int, halo: int, align: int = 1) ->
         raise ValueError("align must be >= 1 and halo >= 0")
     tile = max(align, MIN_TILE, tile // align * align)
     halo = _round_up(halo, align)
+    ys, xs = _axis_options(height, halo, align), _axis_options(width, halo, align)
+    # cores of at most tile a side always fit: the budget is never out of reach
+    fits = ys[:, None, 3] * xs[None, :, 3] <= (tile + 2 * halo) ** 2
+    cost = np.where(fits, ys[:, None, 2] * xs[None, :, 2], np.iinfo(np.int64).max)
+    count = ys[:, None, 1] * xs[None, :, 1]
+    best = np.lexsort((count.ravel(), cost.ravel()))[0]  # the last key sorts first
+    row, column = np.unravel_index(best, cost.shape)
     return [
         Tile(y0, y1, x0, x1, wy0, wy1, wx0, wx1)
-        for y0, y1, wy0, wy1 in _spans(height, tile, halo, align)
-        for x0, x1, wx0, wx1 in _spans(width, tile, halo, align)
+        for y0, y1, wy0, wy1 in _spans(height, int(ys[row, 0]), halo, align)
+        for x0, x1, wx0, wx1 in _spans(width, int(xs[column, 0]), halo, align)
     ]
 
 
 def reflect_indices(start: int, stop: int, length: int) -> np.ndarray:
     """Indices ``start..stop-1`` folded into ``[0, length)`` by reflection (``dcb|abcd|cba``).
 
-    Reflection repeats as often as needed, so a halo wider than the page still works; a page of
-    one pixel repeats that pixel.
+    Reflection repeats as often as needed, so a window wider than the page still works; a page
+    of one pixel repeats that pixel.
     """
     idx = np.arange(start, stop, dtype=np.int64)
     if length == 1:
@@ -94,7 +139,7 @@ def reflect_indices(start: int, stop: int, length: int) -> np.ndarray:
 
 
 def read_window(page: np.ndarray, tile: Tile) -> np.ndarray:
-    """The window of ``page`` (``(H, W)``, any dtype) for ``tile``, reflect-padded.
+    """The window of ``page`` (``(H, W)``, any dtype) for ``tile``, reflected past its edges.
 
     A view when the window lies inside the page, else a copy of the window only.
     """
@@ -115,19 +160,41 @@ def write_core(out: np.ndarray, tile: Tile, window_result: np.ndarray) -> None:
     out[tile.y0 : tile.y1, tile.x0 : tile.x1] = window_result[rows, cols]
 
 
-def split_tile(tile: Tile, size: int, halo: int, align: int) -> list[Tile]:
-    """Re-plan one tile's core as smaller tiles (used to retry after running out of memory)."""
-    height, width = tile.y1 - tile.y0, tile.x1 - tile.x0
-    return [
-        Tile(
-            t.y0 + tile.y0,
-            t.y1 + tile.y0,
-            t.x0 + tile.x0,
-            t.x1 + tile.x0,
-            t.wy0 + tile.y0,
-            t.wy1 + tile.y0,
-            t.wx0 + tile.x0,
-            t.wx1 + tile.x0,
+def split_tile(
+    tile: Tile, size: int, halo: int, align: int, page_shape: tuple[int, int]
+) -> list[Tile]:
+    """Re-plan one tile's core as smaller tiles of a ``page_shape`` page (used to retry after
+    running out of memory); their windows reach into the page around the core as any do."""
+    height, width = page_shape
+    halo = _round_up(halo, align)
+    tiles = []
+    for t in plan_tiles(tile.y1 - tile.y0, tile.x1 - tile.x0, size, halo, align):
+        y0, y1, x0, x1 = t.y0 + tile.y0, t.y1 + tile.y0, t.x0 + tile.x0, t.x1 + tile.x0
+        wy, wx = _window(y0, y1, height, halo, align), _window(x0, x1, width, halo, align)
+        tiles.append(Tile(y0, y1, x0, x1, *wy, *wx))
+    return tiles
+
+
+def grow_window(
+    tile: Tile, shape: tuple[int, int], page_shape: tuple[int, int], align: int
+) -> Tile:
+    """``tile`` with its window grown to ``shape`` (multiples of ``align``, at most the page's
+    sides rounded up to ``align``), so that windows of several tiles stack in one batch.
+
+    It grows towards the page's far edges as far as they go, then back towards its near ones:
+    the core sees more of the page around it and the same page edges, so its result is the
+    same. Past the far edge it would see reflected page where it saw the network's padding.
+    """
+    (wy0, wy1), (wx0, wx1) = (
+        _grow(w0, w1, side, _round_up(length, align))
+        for w0, w1, side, length in (
+            (tile.wy0, tile.wy1, shape[0], page_shape[0]),
+            (tile.wx0, tile.wx1, shape[1], page_shape[1]),
         )
-        for t in plan_tiles(height, width, size, halo, align)
-    ]
+    )
+    return replace(tile, wy0=wy0, wy1=wy1, wx0=wx0, wx1=wx1)
+
+
+def _grow(w0: int, w1: int, side: int, end: int) -> tuple[int, int]:
+    stop = min(w0 + side, max(w1, end))
+    return stop - side, stop

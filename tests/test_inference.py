@@ -41,8 +41,8 @@ def test_yields_progress_per_tile_and_returns_the_page(
         except StopIteration as stop:
             result = stop.value
             break
-    assert [e.done for e in events] == list(range(1, 10))  # 3 x 3 cores of 128 (last ones short)
-    assert {e.total for e in events} == {9}
+    assert [e.done for e in events] == list(range(1, 5))  # 2 x 2 cores: 152 x 136 and 148 x 124
+    assert {e.total for e in events} == {4}
     assert result.shape == page.shape and result.dtype == np.uint8
 
 
@@ -127,15 +127,15 @@ def test_tile_must_be_at_least_64(random_model_path: Path) -> None:
 def test_batched_tiles_equal_one_at_a_time(
     random_model_path: Path, page: np.ndarray, device: str, tile_batch: int
 ) -> None:
-    """Tiles of different window shapes (short last row and column) share forward passes."""
-    one = Denoiser(random_model_path, device=device, tile=96, tile_batch=1)
-    many = Denoiser(random_model_path, device=device, tile=96, tile_batch=tile_batch)
-    default = Denoiser(random_model_path, device=device, tile=96).tile_batch
+    """Tiles of different window shapes (at the page's edges and inside) share forward passes."""
+    one = Denoiser(random_model_path, device=device, tile=64, tile_batch=1)
+    many = Denoiser(random_model_path, device=device, tile=64, tile_batch=tile_batch)
+    default = Denoiser(random_model_path, device=device, tile=64).tile_batch
     assert default == (1 if device == "cpu" else DEFAULT_TILE_BATCH_GPU)
     expected = one.denoise(page, dtype=np.float32)
     events = list(_events(many.iter_denoise(page, dtype=np.float32)))
     got = events.pop()
-    assert [e.done for e in events] == list(range(1, 13))  # 4 x 3 tiles, one event each
+    assert [e.done for e in events] == list(range(1, 17))  # 4 x 4 tiles, one event each
     tolerance = 1e-5 if device == "cpu" else 1 / 255  # fp16 on a GPU, as in test_tiling.py
     assert float(np.abs(got - expected).max()) <= tolerance
 
@@ -154,7 +154,7 @@ def test_out_of_memory_with_a_batch_halves_it_for_the_rest_of_the_page(
     random_model_path: Path, page: np.ndarray, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A simulated OOM for more than one window per pass: 4 -> 2 -> 1, same result."""
-    den = Denoiser(random_model_path, device="cpu", tile=96, tile_batch=4)
+    den = Denoiser(random_model_path, device="cpu", tile=64, tile_batch=4)
     expected = den.denoise(page, dtype=np.float32)
     real = den.run_windows
     sizes: list[int] = []
@@ -265,12 +265,12 @@ def test_passes_follow_the_page_and_one_pass_does_not(
 def test_passes_with_batched_tiles_equal_one_tile_at_a_time(
     random_model_path: Path, page: np.ndarray
 ) -> None:
-    """Mirrors act on each window of a batch (tiles of a page's short last row and column too)."""
-    one = Denoiser(random_model_path, device="cpu", tile=96, tile_batch=1, passes=4)
-    many = Denoiser(random_model_path, device="cpu", tile=96, tile_batch=3, passes=4)
+    """Mirrors act on each window of a batch (windows of several shapes)."""
+    one = Denoiser(random_model_path, device="cpu", tile=64, tile_batch=1, passes=4)
+    many = Denoiser(random_model_path, device="cpu", tile=64, tile_batch=3, passes=4)
     expected = one.denoise(page, dtype=np.float32)
     assert float(np.abs(many.denoise(page, dtype=np.float32) - expected).max()) <= 1e-5
-    single = Denoiser(random_model_path, device="cpu", tile=96).denoise(page, dtype=np.float32)
+    single = Denoiser(random_model_path, device="cpu", tile=64).denoise(page, dtype=np.float32)
     assert float(np.abs(expected - single).max()) > 0.05
 
 

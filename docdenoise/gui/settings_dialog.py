@@ -43,7 +43,10 @@ class SettingsDialog(QDialog):
         self.tile.setSuffix(self.tr(" px"))
         self.tile.setValue(settings.tile)
         self.tile.setToolTip(
-            self.tr("Pages are cleaned in square tiles of this size; smaller uses less memory")
+            self.tr(
+                "Pages are cleaned in tiles no larger than a square of this size; "
+                "smaller uses less memory"
+            )
         )
         self.fmt = QComboBox()
         for fmt in EXPORT_FORMATS:

@@ -655,10 +655,6 @@ page {page} of {count}</source>
         <translation> px</translation>
     </message>
     <message>
-        <source>Pages are cleaned in square tiles of this size; smaller uses less memory</source>
-        <translation>페이지를 이 크기의 정사각형 타일로 나누어 정리합니다. 작을수록 메모리를 적게 씁니다</translation>
-    </message>
-    <message>
         <source>Fast (bundled)</source>
         <translation>빠른 모델 (기본 제공)</translation>
     </message>
@@ -685,6 +681,10 @@ page {page} of {count}</source>
     <message>
         <source>Browse…</source>
         <translation>찾아보기…</translation>
+    </message>
+    <message>
+        <source>Pages are cleaned in tiles no larger than a square of this size; smaller uses less memory</source>
+        <translation>페이지를 이 크기의 정사각형보다 크지 않은 타일로 나누어 정리합니다. 작을수록 메모리를 적게 씁니다</translation>
     </message>
     <message>
         <source>System language</source>
