@@ -85,12 +85,9 @@ def _axis_options(length: int, halo: int, align: int) -> np.ndarray:
     cores = -(-length // np.arange(1, -(-length // align) + 1))  # in 1, 2, 3, ... parts
     steps = np.unique(-(-cores // align) * align)
     rows = []
-    for step in steps[::-1]:  # largest step (fewest parts) first
-        starts = np.arange(0, length, step)
-        stops = np.minimum(starts + step, length)
-        w0 = np.maximum(0, starts - halo)
-        sides = -(-(np.minimum(stops + halo, length) - w0) // align) * align
-        rows.append((step, len(starts), int(sides.sum()), int(sides.max())))
+    for step in steps[::-1].tolist():  # largest step (fewest parts) first
+        sides = [w1 - w0 for *_, w0, w1 in _spans(length, step, halo, align)]
+        rows.append((step, len(sides), sum(sides), max(sides)))
     return np.array(rows, dtype=np.int64)
 
 
