@@ -223,7 +223,7 @@ def dibco_section(cleaners: Cleaners, scale: Scale, models: list[str]) -> str | 
         print(f"dibco {name}: " + ", ".join(f"{k} F {v[-1][1]:.3f}" for k, v in scores.items()))
     rules = {label: "Otsu" if rule == "otsu" else f"< {rule}" for label, _, rule in rows}
     summary = [
-        f"| {label} | {np.mean([s[0] for s in v]):.4f} | {np.mean([s[1] for s in v]):.3f} "
+        f"| {label} | {np.mean([s[0] for s in v]):.4f} | {np.mean([s[1] for s in v]):.4f} "
         f"| {np.mean([s[2] for s in v]):.3f} | {np.mean([s[3] for s in v]):.3f} "
         f"| {np.mean([s[4] for s in v]):.2f} | {rules[label]} |"
         for label, v in scores.items()

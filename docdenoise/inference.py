@@ -50,9 +50,10 @@ from docdenoise.weights import load_weights
 
 log = logging.getLogger(__name__)
 
-# The tile pays for its halo (141 px a side for the bundled network: at 1536 px the forward pass
-# sees 1.40 times the tile's pixels, at 2048 1.29): bench/throughput.py, fast, in one run on a
-# slow day, 3.96 MP/s at 1536, 4.29 at 2048, 5.24 for a whole A4 page in one tile.
+# The tile bounds memory, and a page pays for the halos (141 px for the bundled network) between
+# its tiles: at 2048 a 300-dpi A4 page is two strips the page's width whose windows hold 1.09
+# times its pixels (1.21 at 1536), and cleans at least as fast as in one window: bench/tiling.py,
+# in three runs 1.24 to 1.42 times as fast as the square tiles before 2026-12-05.
 DEFAULT_TILE_CPU = 2048
 DEFAULT_TILE_GPU = 2048  # Apple MPS, which cannot tell its free memory; CUDA sizes from it
 DEFAULT_TILE_BATCH_GPU = 4  # tiles per forward pass on a GPU; the CPU gains nothing (1)
