@@ -23,6 +23,7 @@ BENCHES = {
     "endtoend": ["endtoend.py"],  # about 12 minutes more (the first time 4 more to draw pages)
     "cluster": ["cluster.py"],  # a few minutes: local engine against Ray with 1 and 2 workers
     "tiling": ["tiling.py"],  # about 8 minutes: the plan before 2026-12-05 against the one now
+    "undamaged": ["undamaged.py"],  # seconds: where the error lies on pages that need nothing
 }
 
 
