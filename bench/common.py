@@ -84,3 +84,12 @@ def write_section(name: str, body: str) -> None:
     DOC.parent.mkdir(parents=True, exist_ok=True)
     DOC.write_text(text, encoding="utf-8")
     print(block)
+
+
+def publish(name: str, body: str, *, dry_run: bool) -> None:
+    """Write ``body`` as the section ``name`` of docs/benchmarks.md, or with ``dry_run`` (a
+    script's ``--no-write``) only print it."""
+    if dry_run:
+        print(body)
+    else:
+        write_section(name, body)

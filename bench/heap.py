@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import median, write_section
+from common import median, publish
 from throughput import a4_page, parse_paths
 
 SETTINGS = {"heap kept (the app)": {}, "glibc default": {"DOCDENOISE_KEEP_HEAP": "0"}}
@@ -110,10 +110,7 @@ def main() -> None:
             "defaults.",
         ]
     )
-    if args.no_write:
-        print(body)
-    else:
-        write_section("heap", body)
+    publish("heap", body, dry_run=args.no_write)
 
 
 if __name__ == "__main__":

@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import matmul_gflops, median, timed, write_section
+from common import matmul_gflops, median, publish, timed
 
 A4 = (3508, 2480)  # 300 dpi, rows x columns
 
@@ -147,10 +147,8 @@ def main() -> int:
         ]
     )
     body += "\n\n" + gpu_lines(page, args.model, args.runs)
-    if args.no_write:
-        print(body)
-    else:
-        write_section("throughput" if args.model == "fast" else f"throughput-{args.model}", body)
+    name = "throughput" if args.model == "fast" else f"throughput-{args.model}"
+    publish(name, body, dry_run=args.no_write)
     return 0
 
 

@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import median, write_section
+from common import median, publish
 from throughput import A4, a4_page, alternate
 
 from docdenoise import inference
@@ -197,10 +197,7 @@ def main() -> int:
             *quality_rows(args.models),
         ]
     )
-    if args.no_write:
-        print(body)
-    else:
-        write_section("tiling", body)
+    publish("tiling", body, dry_run=args.no_write)
     return 0
 
 

@@ -22,7 +22,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import quality
 from baselines import to_uint8, to_unit
-from common import write_section
+from common import publish
 
 BANDS = (0.0, 0.05, 0.2, 0.4, 0.6, 0.8, 0.95, 0.999, 1.001)  # clean grey level, [low, high)
 
@@ -81,10 +81,7 @@ def main() -> int:
             *rows,
         ]
     )
-    if args.no_write:
-        print(body)
-    else:
-        write_section("undamaged", body)
+    publish("undamaged", body, dry_run=args.no_write)
     return 0
 
 
