@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/run_all.py [--skip NAME,...]
 
-Takes about 30 minutes on a quiet 2-core machine. Run it on a quiet machine: the figures are
+Takes about 40 minutes on a quiet 2-core machine. Run it on a quiet machine: the figures are
 speed medians and the machine's other load shows in them.
 """
 
