@@ -116,7 +116,8 @@ def speed_rows(runs: int) -> list[str]:
     return rows
 
 
-def quality_rows(models: list[str]) -> list[str]:
+def quality_rows(models: list[str]) -> tuple[list[str], int]:
+    """The quality table's rows, and how many DIBCO pages they saw (0 where absent)."""
     import quality
     from baselines import f_measure, otsu_threshold, rmse, text_mask, to_uint8
 
@@ -148,7 +149,7 @@ def quality_rows(models: list[str]) -> list[str]:
             )
             rows.append(f"| {model} | {label} | {synthetic:.4f} | {plain:.4f} | {dibco_cells} |")
             print(rows[-1], flush=True)
-    return rows
+    return rows, len(dibco)
 
 
 def main() -> int:
@@ -162,6 +163,7 @@ def main() -> int:
     halo, align = probe.halo, probe.align
     speed = speed_rows(args.runs)
     print("\n".join(speed), flush=True)
+    quality, dibco_pages = quality_rows(args.models)
     body = "\n".join(
         [
             f"### Where a page is cut: the bundled network's halo is {halo} px "
@@ -190,11 +192,12 @@ def main() -> int:
             "Quality over whole pages in one window, the page reflected a halo past its edges "
             "(before) or read as it is (now): mean RMSE of the synthetic rows of "
             "*quality-synthetic* (12 pages of 512 px each), the same pages undamaged, and the "
-            "21 DIBCO pages (RMSE, F-measure after Otsu). Each model runs in its own passes.",
+            f"{dibco_pages} DIBCO pages (RMSE, F-measure after Otsu). Each model runs in its own "
+            "passes.",
             "",
             "| model | page edges | synthetic RMSE | undamaged | DIBCO RMSE | DIBCO F |",
             "|---|---|---:|---:|---:|---:|",
-            *quality_rows(args.models),
+            *quality,
         ]
     )
     publish("tiling", body, dry_run=args.no_write)
