@@ -6,6 +6,7 @@ import importlib
 import itertools
 import json
 import math
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -612,6 +613,34 @@ def test_kept_checkpoints_average_and_export(
     assert nested["weights"] == str(out)
     assert nested["blended_with"] == load_weights(out)[1]["blended_with"]
     assert nested["blended_with"]["sha256"] == sha256_of(base)
+    # two exported files, the run directory gone: the tuned file's card, with the blend's
+    # command last, its base and both files' sha256, scored on the validation set made afresh
+    shutil.rmtree(run)
+    files = tmp_path / "files.safetensors"
+    argv = ["--tuned", str(weights), "--blend-with", str(base), "--share", "0.5"]
+    for wrong in (argv, ["--run", str(run), *argv[2:], "--out", str(files)]):
+        with pytest.raises(SystemExit):  # --tuned needs --out, and --out needs --tuned
+            average_main(wrong)
+    assert average_main(["--tuned", str(weights), *argv[2:4], "--share", "1.5",
+                         "--out", str(files)]) != 0  # fmt: skip
+    assert average_main(["--tuned", str(other), *argv[2:], "--out", str(files)]) != 0
+    assert not files.exists()
+    assert average_main([*argv, "--out", str(files)]) == 0
+    model, card = load_weights(files)
+    tuned_model, tuned_card = load_weights(weights)
+    base_state = load_weights(base)[0].state_dict()
+    for key, value in model.state_dict().items():
+        expected = 0.5 * base_state[key] + 0.5 * tuned_model.state_dict()[key]
+        torch.testing.assert_close(value, expected)
+    assert card["commands"][:-1] == tuned_card["commands"], card["commands"]
+    assert "--tuned" in card["commands"][-1] and str(files) in card["commands"][-1]
+    assert card["blended_with"]["sha256"] == sha256_of(base)
+    assert card["blended_with"]["tuned_sha256"] == sha256_of(weights)
+    assert card["blended_with"]["share_of_tuned"] == 0.5
+    for key in ("name", "training_config", "averaged_steps", "steps", "hardware"):
+        assert card[key] == tuned_card[key], key
+    assert math.isfinite(card["metrics"]["val_rmse"])
+    assert card["metrics"]["val_rmse"] != tuned_card["metrics"]["val_rmse"]
 
 
 def test_card_names_the_training_precision(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -23,6 +23,13 @@ be the same; the result is scored on the run's validation set and written as ``b
 
     python -m docdenoise.training.average --run runs/fast-thin --checkpoint last.pt \\
         --blend-with assets/docdenoise-fast.safetensors --share 0.7
+
+A run's directory may be gone (a run trained on another machine, or sessions ago) while its
+exported file and card remain; ``--tuned`` blends that file instead and writes the result and
+its card at ``--out``::
+
+    python -m docdenoise.training.average --tuned runs/fast-self-distil/averaged.safetensors \\
+        --blend-with assets/docdenoise-quality.safetensors --share 0.5 --out blend.safetensors
 """
 
 from __future__ import annotations
@@ -38,7 +45,7 @@ from docdenoise.errors import UsageError
 from docdenoise.model import DenoiseNet, ModelConfig
 from docdenoise.training.checkpoint import BEST, LAST, load_checkpoint, save_atomic
 from docdenoise.training.config import config_from_dict
-from docdenoise.weights import load_weights, resolve_model, sha256_of
+from docdenoise.weights import load_weights, resolve_model, save_weights, sha256_of
 
 log = logging.getLogger(__name__)
 
@@ -145,24 +152,16 @@ def average_run(run_dir: Path, from_step: int, command: str = "") -> dict[str, A
     return averaged
 
 
-def blend_run(
-    run_dir: Path, base: Path, share: float, command: str = "", checkpoint: str = BEST
-) -> dict[str, Any]:
-    """Blend the run's ``checkpoint`` with the weights file ``base``, validate, write
-    ``blended.pt``; the checkpoint records the base (file name, sha256 and the command that
-    trained it) so the card says what was blended."""
+def _check_share(share: float) -> None:
     if not 0.0 <= share <= 1.0:
         raise UsageError(
             None, f"the blend share {share} is not between 0 and 1", "pass --share 0.7"
         )
-    tuned = load_checkpoint(run_dir / checkpoint)
-    base_model, base_card = load_weights(base)
-    if base_model.config != ModelConfig.from_dict(tuned["config"]["model"]):
-        raise UsageError(base, "holds a different network from the run's",
-                         f"blend with the weights {run_dir} was tuned from")  # fmt: skip
-    state = blend_state(base_model.state_dict(), tuned["model"], share)
-    blended = scored_checkpoint(run_dir, state, int(tuned["step"]), command, source=tuned)
-    blended["blended_with"] = {
+
+
+def _blended_with(base: Path, base_card: dict[str, Any], share: float) -> dict[str, Any]:
+    """What a blend's card says of its base: the file, its sha256 and how it was made."""
+    record: dict[str, Any] = {
         "weights": str(base),
         "sha256": sha256_of(resolve_model(base)),
         "command": base_card.get("command", ""),
@@ -170,14 +169,91 @@ def blend_run(
         "share_of_tuned": share,
     }
     if "sources" in base_card:
-        blended["blended_with"]["sources"] = base_card["sources"]
+        record["sources"] = base_card["sources"]
     if "blended_with" in base_card:  # a blend of a blend: how its own base was made, too
-        blended["blended_with"]["blended_with"] = base_card["blended_with"]
+        record["blended_with"] = base_card["blended_with"]
+    return record
+
+
+def blend_run(
+    run_dir: Path, base: Path, share: float, command: str = "", checkpoint: str = BEST
+) -> dict[str, Any]:
+    """Blend the run's ``checkpoint`` with the weights file ``base``, validate, write
+    ``blended.pt``; the checkpoint records the base (file name, sha256 and the command that
+    trained it) so the card says what was blended."""
+    _check_share(share)
+    tuned = load_checkpoint(run_dir / checkpoint)
+    base_model, base_card = load_weights(base)
+    if base_model.config != ModelConfig.from_dict(tuned["config"]["model"]):
+        raise UsageError(base, "holds a different network from the run's",
+                         f"blend with the weights {run_dir} was tuned from")  # fmt: skip
+    state = blend_state(base_model.state_dict(), tuned["model"], share)
+    blended = scored_checkpoint(run_dir, state, int(tuned["step"]), command, source=tuned)
+    blended["blended_with"] = _blended_with(base, base_card, share)
     log.info("%.2f x %s + %.2f x %s: val RMSE %.5f (tuned alone %.5f)", 1 - share, base, share,
              run_dir / checkpoint, blended["metrics"]["rmse"],
              tuned.get("metrics", {}).get("rmse", float("nan")))  # fmt: skip
     save_atomic(blended, run_dir / BLENDED)
     return blended
+
+
+def blend_files(
+    tuned: Path, base: Path, share: float, out: Path, command: str = ""
+) -> dict[str, Any]:
+    """Blend two weights files of one network, ``(1 - share) * base + share * tuned``, into
+    ``out`` (.safetensors and card); returns the card written.
+
+    For a run whose directory is gone, where the exported files are all that is left: the card
+    is ``tuned``'s own (its config, training time, hardware, sources and commands, this blend's
+    ``command`` last), with ``base`` under ``blended_with`` as :func:`blend_run` records it and
+    the blend's metrics scored on the validation set ``tuned``'s config describes, made afresh
+    from its seeds."""
+    import tempfile
+
+    from docdenoise.training.data import load_validation
+    from docdenoise.training.evaluate import evaluate
+    from docdenoise.training.export import build_card
+
+    _check_share(share)
+    tuned_model, tuned_card = load_weights(tuned)
+    base_model, base_card = load_weights(base)
+    if base_model.config != tuned_model.config:
+        raise UsageError(base, f"holds a different network from {tuned}",
+                         f"blend {tuned} with the weights it was tuned from")  # fmt: skip
+    if "training_config" not in tuned_card:
+        raise UsageError(
+            tuned,
+            "has no model card with its training config beside it",
+            "blend weights exported by python -m docdenoise.training.export",
+        )
+    config = config_from_dict(tuned_card["training_config"], str(tuned))
+    tuned_model.load_state_dict(blend_state(base_model.state_dict(),
+                                            tuned_model.state_dict(), share))  # fmt: skip
+    with tempfile.TemporaryDirectory(prefix="docdenoise-val-") as tmp:
+        val = load_validation(Path(tmp) / "val.npz", config.validation)
+    metrics = evaluate(tuned_model.eval(), val, torch.device("cpu"), None,
+                       config.validation.batch_size)  # fmt: skip
+    source: dict[str, Any] = {
+        "config": tuned_card["training_config"],
+        "metrics": metrics.to_dict(),
+        "commands": [*tuned_card.get("commands", []), *([command] if command else [])],
+        "elapsed_s": tuned_card.get("training_time_s", 0.0),
+        "step": tuned_card.get("steps", 0),
+        "hardware": tuned_card.get("hardware", ""),
+        "blended_with": {
+            **_blended_with(base, base_card, share),
+            "tuned_sha256": sha256_of(resolve_model(tuned)),
+        },
+        **{k: tuned_card[k] for k in ("averaged_steps", "sources") if k in tuned_card},
+    }
+    card = build_card(source, tuned_model, run_steps=tuned_card.get("run_steps"),
+                      trained_at=tuned_card.get("trained_at", ""),
+                      name=tuned_card.get("name"))  # fmt: skip
+    written = save_weights(tuned_model, Path(out), card)
+    alone = tuned_card.get("metrics", {}).get("val_rmse", float("nan"))
+    log.info("%.2f x %s + %.2f x %s: val RMSE %.5f (tuned alone %.5f)", 1 - share, base, share,
+             tuned, metrics.rmse, alone)  # fmt: skip
+    return written
 
 
 if __name__ == "__main__":

@@ -215,11 +215,23 @@ def export_main(argv: list[str] | None = None) -> int:
 
 def average_main(argv: list[str] | None = None) -> int:
     """``python -m docdenoise.training.average --run runs/NAME --from-step N``, or
-    ``... --run runs/NAME --blend-with BASE.safetensors --share S [--checkpoint last.pt]``."""
-    from docdenoise.training.average import AVERAGED, BLENDED, average_run, blend_run
+    ``... --run runs/NAME --blend-with BASE.safetensors --share S [--checkpoint last.pt]``, or
+    ``... --tuned TUNED.safetensors --blend-with BASE.safetensors --share S --out OUT.safetensors``
+    (two exported files, for a run whose directory is gone)."""
+    from docdenoise.training.average import (
+        AVERAGED,
+        BLENDED,
+        average_run,
+        blend_files,
+        blend_run,
+    )
 
     p = argparse.ArgumentParser(prog="python -m docdenoise.training.average")
-    p.add_argument("--run", type=Path, required=True, help="run directory")
+    what = p.add_mutually_exclusive_group(required=True)
+    what.add_argument("--run", type=Path, help="run directory")
+    what.add_argument("--tuned", type=Path, metavar="WEIGHTS",
+                      help="exported weights to blend, instead of a run's checkpoint")  # fmt: skip
+    p.add_argument("--out", type=Path, help="where --tuned's blend is written (.safetensors)")
     how = p.add_mutually_exclusive_group(required=True)
     how.add_argument("--from-step", type=int, help="average the kept weights from this step on")
     how.add_argument("--blend-with", metavar="WEIGHTS",
@@ -231,10 +243,20 @@ def average_main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
     if (args.blend_with is None) != (args.share is None):
         p.error("--blend-with and --share go together")
+    if args.tuned is not None and (args.blend_with is None or args.out is None):
+        p.error("--tuned goes with --blend-with, --share and --out")
+    if args.out is not None and args.tuned is None:
+        p.error("--out goes with --tuned (a run's blend is written as its blended.pt)")
     _setup_logging(False)
     words = ["python", "-m", "docdenoise.training.average", *(argv or sys.argv[1:])]
 
     def work() -> int:
+        if args.tuned is not None:
+            card = blend_files(args.tuned, args.blend_with, args.share, args.out, shlex.join(words))
+            rmse = card["metrics"]["val_rmse"]
+            print(f"wrote {args.out}: {1 - args.share:.2f} x {args.blend_with} + "
+                  f"{args.share:.2f} x {args.tuned}, val RMSE {rmse:.5f}")  # fmt: skip
+            return EXIT_OK
         if args.blend_with is not None:
             command = shlex.join(words)
             result = blend_run(args.run, args.blend_with, args.share, command, args.checkpoint)
