@@ -26,6 +26,11 @@ ARCHITECTURE = "docdenoise-unet-v1"
 MAX_CHANNELS = 512  # bounds for hyperparameters read from files: a hostile config must not
 MAX_BOTTLENECK_BLOCKS = 16  # make us allocate a giant network before its tensors are checked
 MAX_DILATION = 16
+INPUT_LOGIT_EPS = 1e-3  # the page is clamped to [eps, 1 - eps] before its logit (input_logit)
+# The gain is stored divided by this: Adam moves each parameter by about its learning rate per
+# step whatever the gradient's size, and at the fine-tuning rates (3e-5) a gain stored as it is
+# would move by under 0.1 in a whole run.
+INPUT_GAIN_SCALE = 100.0
 
 
 @dataclass(frozen=True)
@@ -46,7 +51,11 @@ class ModelConfig:
     (``dilations``), every cell is seen through a low-pass strided convolution, not sampled.
     ``input_skip`` hands the raw pixels (unshuffled, 4 channels at 1/2) to the last decoder
     stage, so it can redraw anti-aliased stroke edges from the page itself rather than from
-    features alone. ``flatten_paper`` changes no layer: it says that the network was trained on
+    features alone. ``input_logit`` adds the page's own logit, times a gain the network learns
+    (zero at the start, so a network grown from one without it computes the same), to the
+    output's logits: where the page needs nothing it can be handed through as it is, rather
+    than every anti-aliased edge redrawn through the last layers. ``flatten_paper`` changes no
+    layer: it says that the network was trained on
     pages divided by their paper's shade (:mod:`docdenoise.paper`), so inference must feed it
     pages flattened the same way.
     """
@@ -55,6 +64,7 @@ class ModelConfig:
     bottleneck_blocks: int = 1
     dilations: tuple[int, ...] = ()  # per bottleneck block; empty: all 1
     input_skip: bool = False  # the unshuffled page also feeds the last decoder stage
+    input_logit: bool = False  # the page's logit, times a learnt gain, is added to the output's
     flatten_paper: bool = False  # the network sees pages divided by their paper (docdenoise.paper)
     context_channels: int = 0  # width of the 1/16 context level; 0: no such level
     context_blocks: int = 1  # residual conv pairs at 1/16 (with context_channels)
@@ -92,7 +102,8 @@ class ModelConfig:
             data["dilations"] = list(self.dilations)
         else:  # written only when set, so files from before dilations read back the same
             del data["dilations"]
-        for key, default in (("context_channels", 0), ("context_blocks", 1)):
+        defaults = (("context_channels", 0), ("context_blocks", 1), ("input_logit", False))
+        for key, default in defaults:
             if data[key] == default:  # likewise for files from before the context level
                 del data[key]
         return data
@@ -251,6 +262,8 @@ class DenoiseNet(nn.Module):
         self.up1 = nn.Conv2d(c2, c1 * 4, 1)
         self.dec1a = _conv(2 * c1 + (4 if self.config.input_skip else 0), c1)
         self.dec1b = _conv(c1, 4)
+        if self.config.input_logit:  # zero: the output is the network's alone until it learns
+            self.input_gain = nn.Parameter(torch.zeros(1))
 
     def logits(self, x: torch.Tensor) -> torch.Tensor:
         """``(N, 1, H, W)`` page in [0, 1] -> ``(N, 1, H, W)`` logits of the clean page."""
@@ -272,7 +285,12 @@ class DenoiseNet(nn.Module):
         h = relu(F.pixel_shuffle(self.up1(h), 2))
         skips = [h, s1, h0] if self.config.input_skip else [h, s1]
         h = relu(self.dec1a(torch.cat(skips, dim=1)))
-        return F.pixel_shuffle(self.dec1b(h), 2)
+        out = F.pixel_shuffle(self.dec1b(h), 2)
+        if self.config.input_logit:
+            page = x.clamp(INPUT_LOGIT_EPS, 1.0 - INPUT_LOGIT_EPS)
+            gain = self.input_gain * INPUT_GAIN_SCALE
+            out = out + gain * torch.log(page / (1.0 - page))
+        return out
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """``(N, 1, H, W)`` page in [0, 1] -> clean page in [0, 1], same shape."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 import torch
 
@@ -117,3 +119,33 @@ def test_flops_count_matches_the_convolutions(config: ModelConfig) -> None:
     with torch.inference_mode():
         net(torch.rand(1, 1, height, width))
     assert flops_per_pixel(net.config) == round(2 * macs / (height * width))
+
+
+def test_input_logit_hands_the_page_through(tmp_path: Path) -> None:
+    """``input_logit`` adds the page's own logit, times a learnt gain, to the network's: at a
+    gain of zero the output is the network's alone, and with the network's own logits at zero
+    and a gain of 1 it is the page itself (clamped to [eps, 1 - eps])."""
+    from docdenoise.model import INPUT_GAIN_SCALE, INPUT_LOGIT_EPS
+    from docdenoise.weights import load_weights, save_weights
+
+    torch.manual_seed(0)
+    plain = DenoiseNet(ModelConfig(channels=(8, 8, 8))).eval()
+    passing = DenoiseNet(ModelConfig(channels=(8, 8, 8), input_logit=True)).eval()
+    passing.load_state_dict({**plain.state_dict(), "input_gain": torch.zeros(1)})
+    x = torch.rand(1, 1, 32, 32)
+    x[..., :4, :] = 1.0  # white paper: its logit is clamped, not infinite
+    with torch.inference_mode():
+        assert torch.equal(plain(x), passing(x))
+    with torch.no_grad():
+        passing.dec1b.weight.zero_()
+        passing.dec1b.bias.zero_()
+        passing.input_gain.fill_(1.0 / INPUT_GAIN_SCALE)
+    with torch.inference_mode():
+        torch.testing.assert_close(passing(x), x.clamp(INPUT_LOGIT_EPS, 1 - INPUT_LOGIT_EPS))
+    # the gain travels in the weights file, and files without the option read back as before
+    path = tmp_path / "passing.safetensors"
+    save_weights(passing, path)
+    loaded, _card = load_weights(path)
+    assert loaded.config.input_logit and torch.equal(loaded.input_gain, passing.input_gain)
+    assert "input_logit" not in ModelConfig().to_dict()
+    assert ModelConfig.from_dict(passing.config.to_dict()) == passing.config

@@ -442,6 +442,30 @@ def test_warm_start_grows_a_model_that_computes_the_same(tmp_path: Path) -> None
     assert grown.dec1a.weight.shape[1] == source.dec1a.weight.shape[1] + 4
 
 
+def test_warm_start_keeps_or_adds_the_page_logit() -> None:
+    """A network with input_logit grown from one without starts at gain 0 (the same output);
+    from one with it, it keeps the source's gain; the other way round is refused."""
+    from docdenoise.model import DenoiseNet, ModelConfig
+    from docdenoise.training.loop import warm_start
+
+    torch.manual_seed(2)
+    plain = DenoiseNet(ModelConfig(channels=(4, 8, 8))).eval()
+    passing = DenoiseNet(ModelConfig(channels=(4, 8, 8), input_logit=True)).eval()
+    with torch.no_grad():
+        passing.input_gain.fill_(0.5)  # as if trained: warm_start must reset it
+    warm_start(passing, plain)
+    x = torch.rand(1, 1, 32, 32)
+    with torch.no_grad():
+        assert passing.input_gain.item() == 0.0 and torch.equal(plain(x), passing(x))
+        passing.input_gain.fill_(0.01)
+    again = DenoiseNet(passing.config).eval()
+    warm_start(again, passing)
+    with torch.no_grad():
+        assert torch.equal(again(x), passing(x))
+    with pytest.raises(UsageError, match="input_logit"):
+        warm_start(DenoiseNet(plain.config), passing)
+
+
 @pytest.mark.parametrize("skip", [False, True])
 def test_warm_start_into_wider_and_deeper_computes_the_same(skip: bool) -> None:
     """Wider at every scale and with more bottleneck blocks (the quality model grown from the

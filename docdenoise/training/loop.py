@@ -156,8 +156,12 @@ def warm_start(model: DenoiseNet, source: DenoiseNet) -> None:
     random start: every layer that reads them starts with zero weights on them, so they change
     nothing until training finds them a use. A bottleneck block or a context level the source
     lacks starts with its last convolution at zero (:func:`~docdenoise.model.residual_outputs`),
-    so it adds nothing.
+    so it adds nothing. So does the page's own logit (``input_logit``) while its gain is zero.
     """
+    if "input_gain" in source.state_dict() and not model.config.input_logit:
+        raise UsageError(
+            "input_gain", "cannot warm-start a network without input_logit from one with it"
+        )
     old_layout, new_layout = channel_groups(source.config), channel_groups(model.config)
     zero_start = set(residual_outputs(model.config))
     old_state, target = source.state_dict(), model.state_dict()  # target shares model's tensors
@@ -181,6 +185,8 @@ def warm_start(model: DenoiseNet, source: DenoiseNet) -> None:
             weight[rows] = 0.0
             weight[rows[:, None], cols] = old_state[f"{layer}.weight"]
             bias[rows] = old_state[f"{layer}.bias"]
+        if "input_gain" in target:  # the page's logit: the source's gain, or none yet
+            target["input_gain"].copy_(old_state.get("input_gain", torch.zeros(1)))
 
 
 def _new_state(config: TrainConfig, device: torch.device, amp: torch.dtype | None) -> _State:
