@@ -53,7 +53,7 @@ log = logging.getLogger(__name__)
 # The tile bounds memory, and a page pays for the halos (141 px for the bundled network) between
 # its tiles: at 2048 a 300-dpi A4 page is two strips the page's width whose windows hold 1.09
 # times its pixels (1.21 at 1536), and cleans at least as fast as in one window: bench/tiling.py,
-# in three runs 1.24 to 1.42 times as fast as the square tiles before 2026-12-05.
+# in four runs 1.24 to 1.42 times as fast as the square tiles before 2026-12-05.
 DEFAULT_TILE_CPU = 2048
 DEFAULT_TILE_GPU = 2048  # Apple MPS, which cannot tell its free memory; CUDA sizes from it
 DEFAULT_TILE_BATCH_GPU = 4  # tiles per forward pass on a GPU; the CPU gains nothing (1)

@@ -55,9 +55,8 @@ class ModelConfig:
     (zero at the start, so a network grown from one without it computes the same), to the
     output's logits: where the page needs nothing it can be handed through as it is, rather
     than every anti-aliased edge redrawn through the last layers. ``flatten_paper`` changes no
-    layer: it says that the network was trained on
-    pages divided by their paper's shade (:mod:`docdenoise.paper`), so inference must feed it
-    pages flattened the same way.
+    layer: it says that the network was trained on pages divided by their paper's shade
+    (:mod:`docdenoise.paper`), so inference must feed it pages flattened the same way.
     """
 
     channels: tuple[int, int, int] = (16, 32, 64)

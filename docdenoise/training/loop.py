@@ -158,7 +158,7 @@ def warm_start(model: DenoiseNet, source: DenoiseNet) -> None:
     lacks starts with its last convolution at zero (:func:`~docdenoise.model.residual_outputs`),
     so it adds nothing. So does the page's own logit (``input_logit``) while its gain is zero.
     """
-    if "input_gain" in source.state_dict() and not model.config.input_logit:
+    if source.config.input_logit and not model.config.input_logit:
         raise UsageError(
             "input_gain", "cannot warm-start a network without input_logit from one with it"
         )
