@@ -54,9 +54,12 @@ class ModelConfig:
     features alone. ``input_logit`` adds the page's own logit, times a gain the network learns
     (zero at the start, so a network grown from one without it computes the same), to the
     output's logits: where the page needs nothing it can be handed through as it is, rather
-    than every anti-aliased edge redrawn through the last layers. ``flatten_paper`` changes no
-    layer: it says that the network was trained on pages divided by their paper's shade
-    (:mod:`docdenoise.paper`), so inference must feed it pages flattened the same way.
+    than every anti-aliased edge redrawn through the last layers. ``input_gate`` (with
+    ``input_logit``) lets the network set that gain pixel by pixel: the last layer draws a
+    second map, added to the gain, so the page's logit can be handed through where it is clean
+    and left out where it is stained (zero at the start, like the gain). ``flatten_paper``
+    changes no layer: it says that the network was trained on pages divided by their paper's
+    shade (:mod:`docdenoise.paper`), so inference must feed it pages flattened the same way.
     """
 
     channels: tuple[int, int, int] = (16, 32, 64)
@@ -64,6 +67,7 @@ class ModelConfig:
     dilations: tuple[int, ...] = ()  # per bottleneck block; empty: all 1
     input_skip: bool = False  # the unshuffled page also feeds the last decoder stage
     input_logit: bool = False  # the page's logit, times a learnt gain, is added to the output's
+    input_gate: bool = False  # with input_logit: a per-pixel map drawn by the net adds to the gain
     flatten_paper: bool = False  # the network sees pages divided by their paper (docdenoise.paper)
     context_channels: int = 0  # width of the 1/16 context level; 0: no such level
     context_blocks: int = 1  # residual conv pairs at 1/16 (with context_channels)
@@ -76,6 +80,8 @@ class ModelConfig:
         return 16 if self.context_channels else 8
 
     def __post_init__(self) -> None:
+        if self.input_gate and not self.input_logit:
+            raise ValueError("input_gate needs input_logit (the gate scales the page's logit)")
         if not 0 <= self.context_channels <= MAX_CHANNELS:
             raise ValueError(f"context_channels must be in 0..{MAX_CHANNELS}")
         if not 0 <= self.context_blocks <= MAX_BOTTLENECK_BLOCKS:
@@ -101,7 +107,12 @@ class ModelConfig:
             data["dilations"] = list(self.dilations)
         else:  # written only when set, so files from before dilations read back the same
             del data["dilations"]
-        defaults = (("context_channels", 0), ("context_blocks", 1), ("input_logit", False))
+        defaults = (
+            ("context_channels", 0),
+            ("context_blocks", 1),
+            ("input_logit", False),
+            ("input_gate", False),
+        )
         for key, default in defaults:
             if data[key] == default:  # likewise for files from before the context level
                 del data[key]
@@ -203,7 +214,7 @@ def channel_groups(config: ModelConfig) -> dict[str, tuple[tuple[int, ...], tupl
         "dec2": ((c2, c2), (c2,)),
         "up1": ((c2,), (4 * c1,)),
         "dec1a": ((c1, c1, *skip), (c1,)),
-        "dec1b": ((c1,), (4,)),
+        "dec1b": ((c1,), (8 if config.input_gate else 4,)),  # logits, then the gate
     }
     for b in range(config.bottleneck_blocks):
         groups[f"bottleneck.{b}.0"] = ((c3,), (c3,))
@@ -260,7 +271,7 @@ class DenoiseNet(nn.Module):
         self.dec2 = _conv(2 * c2, c2)
         self.up1 = nn.Conv2d(c2, c1 * 4, 1)
         self.dec1a = _conv(2 * c1 + (4 if self.config.input_skip else 0), c1)
-        self.dec1b = _conv(c1, 4)
+        self.dec1b = _conv(c1, 8 if self.config.input_gate else 4)  # shuffled: logits[, gate]
         if self.config.input_logit:  # zero: the output is the network's alone until it learns
             self.input_gain = nn.Parameter(torch.zeros(1))
 
@@ -288,6 +299,9 @@ class DenoiseNet(nn.Module):
         if self.config.input_logit:
             page = x.clamp(INPUT_LOGIT_EPS, 1.0 - INPUT_LOGIT_EPS)
             gain = self.input_gain * INPUT_GAIN_SCALE
+            if self.config.input_gate:  # channel 0: the network's logits, 1: its gate
+                gain = gain + out[:, 1:]
+                out = out[:, :1]
             out = out + gain * torch.log(page / (1.0 - page))
         return out
 
@@ -312,7 +326,8 @@ def flops_per_pixel(config: ModelConfig) -> int:
     macs += 2 * c2 * c2 * 9 / 16  # dec2 at 1/4
     macs += c2 * c1 * 4 / 16  # up1 1x1 at 1/4
     skip = 4 if config.input_skip else 0
-    macs += ((2 * c1 + skip) * c1 * 9 + c1 * 4 * 9) / 4  # dec1 at 1/2
+    last = 8 if config.input_gate else 4  # dec1b draws the gate's four sub-pixels too
+    macs += ((2 * c1 + skip) * c1 * 9 + c1 * last * 9) / 4  # dec1 at 1/2
     if c4 := config.context_channels:  # down, blocks and 1x1 up at 1/16
         macs += (c3 * c4 * 9 + config.context_blocks * 2 * c4 * c4 * 9 + c4 * c3 * 4) / 256
     return round(2 * macs)

@@ -149,3 +149,33 @@ def test_input_logit_hands_the_page_through(tmp_path: Path) -> None:
     assert loaded.config.input_logit and torch.equal(loaded.input_gain, passing.input_gain)
     assert "input_logit" not in ModelConfig().to_dict()
     assert ModelConfig.from_dict(passing.config.to_dict()) == passing.config
+
+
+def test_input_gate_sets_the_page_logits_gain_pixel_by_pixel(tmp_path: Path) -> None:
+    """``input_gate``: the last layer draws a second map that adds to the gain, so one network
+    can hand the page through in one place (gate 1) and redraw it in another (gate 0). Its
+    cost is counted, it needs ``input_logit``, and it travels in the weights file."""
+    from docdenoise.model import INPUT_LOGIT_EPS
+    from docdenoise.weights import load_weights, save_weights
+
+    config = ModelConfig(channels=(8, 8, 8), input_logit=True, input_gate=True)
+    gated = DenoiseNet(config).eval()
+    with torch.no_grad():  # logits 0 everywhere, gate 1 on the top-left pixel of each 2x2
+        gated.dec1b.weight.zero_()
+        gated.dec1b.bias.zero_()
+        gated.dec1b.bias[4] = 1.0
+    x = torch.rand(1, 1, 32, 32)
+    with torch.inference_mode():
+        out = gated(x)
+    page = x.clamp(INPUT_LOGIT_EPS, 1 - INPUT_LOGIT_EPS)
+    torch.testing.assert_close(out[..., ::2, ::2], page[..., ::2, ::2])
+    assert torch.equal(out[..., 1::2, :], torch.full_like(out[..., 1::2, :], 0.5))
+    assert flops_per_pixel(config) - flops_per_pixel(ModelConfig(channels=(8, 8, 8))) == 144
+    with pytest.raises(ValueError, match="input_logit"):
+        ModelConfig(input_gate=True)
+    path = tmp_path / "gated.safetensors"
+    save_weights(gated, path)
+    loaded, _card = load_weights(path)
+    assert loaded.config == config and "input_gate" not in ModelConfig().to_dict()
+    with torch.inference_mode():
+        assert torch.equal(loaded(x), out)

@@ -466,6 +466,26 @@ def test_warm_start_keeps_or_adds_the_page_logit() -> None:
         warm_start(DenoiseNet(plain.config), passing)
 
 
+def test_warm_start_adds_the_gate_at_zero() -> None:
+    """A network with input_gate grown from one with input_logit alone computes the same (its
+    gate starts at zero); the other way round is refused."""
+    from docdenoise.model import DenoiseNet, ModelConfig
+    from docdenoise.training.loop import warm_start
+
+    torch.manual_seed(3)
+    passing = DenoiseNet(ModelConfig(channels=(4, 8, 8), input_logit=True)).eval()
+    with torch.no_grad():
+        passing.input_gain.fill_(0.01)
+    gated = DenoiseNet(ModelConfig(channels=(4, 8, 8), input_logit=True, input_gate=True))
+    warm_start(gated.eval(), passing)
+    x = torch.rand(1, 1, 32, 32)
+    with torch.no_grad():
+        assert torch.equal(gated(x), passing(x))
+    assert gated.dec1b.weight[4:].abs().sum() == 0
+    with pytest.raises(UsageError, match="input_gate"):
+        warm_start(DenoiseNet(passing.config), gated)
+
+
 @pytest.mark.parametrize("skip", [False, True])
 def test_warm_start_into_wider_and_deeper_computes_the_same(skip: bool) -> None:
     """Wider at every scale and with more bottleneck blocks (the quality model grown from the

@@ -156,12 +156,14 @@ def warm_start(model: DenoiseNet, source: DenoiseNet) -> None:
     random start: every layer that reads them starts with zero weights on them, so they change
     nothing until training finds them a use. A bottleneck block or a context level the source
     lacks starts with its last convolution at zero (:func:`~docdenoise.model.residual_outputs`),
-    so it adds nothing. So does the page's own logit (``input_logit``) while its gain is zero.
+    so it adds nothing. So does the page's own logit (``input_logit``) while its gain is zero,
+    and its gate (``input_gate``) while the last layer draws it at zero.
     """
-    if source.config.input_logit and not model.config.input_logit:
-        raise UsageError(
-            "input_gain", "cannot warm-start a network without input_logit from one with it"
-        )
+    for option in ("input_logit", "input_gate"):
+        if getattr(source.config, option) and not getattr(model.config, option):
+            raise UsageError(
+                option, f"cannot warm-start a network without {option} from one with it"
+            )
     old_layout, new_layout = channel_groups(source.config), channel_groups(model.config)
     zero_start = set(residual_outputs(model.config))
     old_state, target = source.state_dict(), model.state_dict()  # target shares model's tensors
@@ -187,6 +189,9 @@ def warm_start(model: DenoiseNet, source: DenoiseNet) -> None:
             bias[rows] = old_state[f"{layer}.bias"]
         if "input_gain" in target:  # the page's logit: the source's gain, or none yet
             target["input_gain"].copy_(old_state.get("input_gain", torch.zeros(1)))
+        if model.config.input_gate and not source.config.input_gate:  # a gate of zero
+            target["dec1b.weight"][4:] = 0.0
+            target["dec1b.bias"][4:] = 0.0
 
 
 def _new_state(config: TrainConfig, device: torch.device, amp: torch.dtype | None) -> _State:
