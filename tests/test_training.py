@@ -91,6 +91,7 @@ def test_shipped_configs_parse() -> None:
         {"data": {"shading": 1.5}},
         {"data": {"display": 2.0}},
         {"data": {"optics": -0.1}},
+        {"data": {"max_degradations": -1}},
         {"teacher": {"share": 1.5}},
         {"teacher": {"passes": 3}},
         {"teacher": {"model": "quality"}},
@@ -138,6 +139,13 @@ def test_optics_reaches_the_page_generator() -> None:
     assert config.data.synth().optics == 0.6
     assert config_from_dict(config.to_dict()) == config
     assert load_config(CONFIG_DIR / "quality.toml").data.synth().optics == 0.0
+
+
+def test_max_degradations_reaches_the_page_generator() -> None:
+    config = config_from_dict({"data": {"max_degradations": 1}})
+    assert config.data.synth().max_degradations == 1
+    assert config_from_dict(config.to_dict()) == config
+    assert load_config(CONFIG_DIR / "quality.toml").data.synth().max_degradations == 5
 
 
 def test_config_error_names_the_key(tmp_path: Path) -> None:

@@ -42,6 +42,8 @@ class DataConfig:
     ``shading`` (0 to 1) is the extra chance of printed grey fills on the pages
     (:class:`docdenoise.synth.SynthConfig` ``shading``), ``display`` (0 to 1) the chance of
     titles in display type and of drop caps (``SynthConfig`` ``display``).
+    ``max_degradations`` caps how many degradations the random mix puts on one page (1 to that
+    many, uniformly; ``SynthConfig`` ``max_degradations``).
 
     ``flips`` mirrors crops left to right and upside down at random. ``turns`` also lays half
     of them on their side (transposed), as a landscape page scanned upright is: a network that
@@ -64,6 +66,7 @@ class DataConfig:
     shading: float = 0.0
     display: float = 0.0
     optics: float = 0.0
+    max_degradations: int = SynthConfig.max_degradations
 
     def synth(self) -> SynthConfig:
         """The page generator's config for these pages."""
@@ -75,6 +78,7 @@ class DataConfig:
             shading=self.shading,
             display=self.display,
             optics=self.optics,
+            max_degradations=self.max_degradations,
         )
 
 
@@ -263,7 +267,7 @@ def check_config(config: TrainConfig, source: str = "config") -> None:
     try:
         d.synth()
     except ValueError as exc:
-        problems.append(f"data.layouts/scripts/degradation_weights/shading/display/optics: {exc}")
+        problems.append(f"data (layouts, scripts, degradation weights, page options): {exc}")
     if not 0.0 <= config.teacher.share <= 1.0 or config.teacher.passes not in PASSES:
         problems.append(f"need 0 <= teacher.share <= 1 and teacher.passes in {PASSES}")
     if r.amp not in ("auto", "bf16", "fp16", "off"):
