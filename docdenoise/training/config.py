@@ -43,7 +43,7 @@ class DataConfig:
     (:class:`docdenoise.synth.SynthConfig` ``shading``), ``display`` (0 to 1) the chance of
     titles in display type and of drop caps (``SynthConfig`` ``display``).
     ``max_degradations`` caps how many degradations the random mix puts on one page (1 to that
-    many, uniformly; ``SynthConfig`` ``max_degradations``).
+    many, uniformly, and none on a few; ``SynthConfig`` ``max_degradations``).
 
     ``flips`` mirrors crops left to right and upside down at random. ``turns`` also lays half
     of them on their side (transposed), as a landscape page scanned upright is: a network that
