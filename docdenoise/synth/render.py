@@ -34,6 +34,7 @@ PUNCTUATION = frozenset(".,;:'’‘\"“”")
 _ABOVE_MARKS = ("0300", "0301", "0302", "0303", "0307", "0308", "030A", "030B", "030C")
 MAX_CANVAS_PIXELS = 40_000_000
 SMALL_INK_MAX = 0.9  # small_ink only where the clean page is at least this dark
+CLEAN_BLUR = (0.2, 0.55)  # px: Gaussian sigma of the clean page's own softness, drawn per page
 
 
 @dataclass
@@ -229,6 +230,6 @@ def render_clean(
         rng, layout, dpi, height, width, config.pt_range, config.shading, config.display
     )
     window = choose_window(rng, scene, height, width)
-    blur = float(rng.uniform(0.2, 0.55))
+    blur = float(rng.uniform(*CLEAN_BLUR))
     pixels, small_ink = rasterise(scene, window, supersampling(dpi, height, width), blur)
     return CleanPage(pixels, reading_text(scene.ops, window), small_ink, dpi, layout)
