@@ -55,9 +55,9 @@ def build_parser() -> argparse.ArgumentParser:
     clean.add_argument(
         "--model",
         default="fast",
-        help="fast (default); quality (the same network over each tile and its three mirror "
-        "images, averaged: four times the work of fast, more small marks kept, lower error); "
-        "or a .safetensors file",
+        help="fast (default); quality (the same network with weights of its own, over each "
+        "tile and its three mirror images, averaged: four times the work of fast, more small "
+        "marks kept, lower error); or a .safetensors file",
     )
     clean.add_argument("--report", type=Path, default=None, metavar="FILE.json")
     clean.add_argument(
