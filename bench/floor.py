@@ -43,6 +43,11 @@ def rmse(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.sqrt(np.mean((a - b) ** 2)))
 
 
+def undamaged(sets: dict[str, list[tuple[np.ndarray, np.ndarray]]]) -> list[np.ndarray]:
+    """The clean pages under ``bench/quality.py``'s rows (every row spoils the same ones)."""
+    return [clean for _, clean in sets[next(iter(sets))]]
+
+
 def blur_probe(models: list[str], pages: int) -> None:
     from docdenoise.inference import Denoiser
     from docdenoise.synth.config import SynthConfig
@@ -95,7 +100,7 @@ def deadzone_probe(models: list[str]) -> None:
     from docdenoise.inference import Denoiser
 
     sets = quality.validation_set(quality.FULL)
-    sets["none"] = [(to_uint8(clean), clean) for _, clean in sets[next(iter(sets))]]
+    sets["none"] = [(to_uint8(clean), clean) for clean in undamaged(sets)]
     rules: dict[str, Callable[[np.ndarray, np.ndarray], np.ndarray]] = {"model": lambda n, o: o}
     for t in THRESHOLDS:
         rules[f"t={t:.2f}"] = lambda n, o, t=t: np.where(np.abs(o - n) < t, n, o)
@@ -134,7 +139,7 @@ def fourier_shift(page: np.ndarray, dy: float, dx: float) -> np.ndarray:
 def shift_probe(models: list[str]) -> None:
     from docdenoise.inference import Denoiser
 
-    cleans = [clean for _, clean in quality.validation_set(quality.FULL)["blur"]]
+    cleans = undamaged(quality.validation_set(quality.FULL))
     steps = np.arange(-3, 4) / 8
     inner = (slice(8, -8), slice(8, -8))
     for model in models:
