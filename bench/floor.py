@@ -1,4 +1,4 @@
-"""Two probes of the floor under the synthetic RMSE (issue 3). Prints tables; writes nothing.
+"""Three probes of the floor under the synthetic RMSE (issue 3). Prints tables; writes nothing.
 
     .venv/bin/python bench/floor.py blur [--models fast quality] [--pages 8]
     .venv/bin/python bench/floor.py deadzone [--models fast quality]
@@ -32,15 +32,11 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import quality
-from baselines import to_uint8, to_unit
+from baselines import rmse, to_uint8, to_unit
 
 SOFTNESS = 5  # drawings per page across CLEAN_BLUR
 THRESHOLDS = (0.02, 0.04, 0.06, 0.08, 0.10)
 ROWS_SHOWN = ("faded_ink", "ink_bleed", "paper_texture", "sensor_noise", "mixed")
-
-
-def rmse(a: np.ndarray, b: np.ndarray) -> float:
-    return float(np.sqrt(np.mean((a - b) ** 2)))
 
 
 def undamaged(sets: dict[str, list[tuple[np.ndarray, np.ndarray]]]) -> list[np.ndarray]:
@@ -50,30 +46,17 @@ def undamaged(sets: dict[str, list[tuple[np.ndarray, np.ndarray]]]) -> list[np.n
 
 def blur_probe(models: list[str], pages: int) -> None:
     from docdenoise.inference import Denoiser
-    from docdenoise.synth.config import SynthConfig
-    from docdenoise.synth.render import (
-        CLEAN_BLUR,
-        build_page,
-        choose_window,
-        rasterise,
-        supersampling,
-    )
+    from docdenoise.synth.render import CLEAN_BLUR, render_clean
 
-    config = SynthConfig()
     sigmas = np.linspace(*CLEAN_BLUR, SOFTNESS)
     denoisers = {model: Denoiser(model, device="cpu") for model in models}
     table = {model: np.zeros((SOFTNESS, SOFTNESS)) for model in models}
     floor = []
     for index in range(pages):
-        rng = np.random.default_rng(quality.VAL_SEED + index)
-        layout = config.layouts[int(rng.integers(len(config.layouts)))]
-        dpi = int(rng.integers(config.dpi_range[0], config.dpi_range[1] + 1))
-        scene = build_page(
-            rng, layout, dpi, 512, 512, config.pt_range, config.shading, config.display
-        )
-        window = choose_window(rng, scene, 512, 512)
-        ss = supersampling(dpi, 512, 512)
-        drawn = [rasterise(scene, window, ss, float(s))[0] for s in sigmas]
+        drawn = [
+            render_clean(np.random.default_rng(quality.VAL_SEED + index), 512, 512, blur=s).pixels
+            for s in sigmas
+        ]
         mean = np.mean(drawn, axis=0)
         floor += [rmse(page, mean) for page in drawn]
         for model, den in denoisers.items():

@@ -55,6 +55,18 @@ def test_make_pair_is_reproducible_from_its_seed() -> None:
     assert not np.array_equal(a.clean, c.clean)
 
 
+def test_render_clean_draws_the_same_page_at_a_given_softness() -> None:
+    def page(blur: float | None) -> np.ndarray:
+        return render_clean(np.random.default_rng(5), 128, 128, layout="text", blur=blur).pixels
+
+    sharp, soft, drawn = page(0.2), page(0.55), page(None)
+    assert np.array_equal(sharp, page(0.2))
+    # the same strokes: their ink mass is kept, only the edges spread
+    assert abs(float((1 - sharp).sum()) - float((1 - soft).sum())) < 0.02 * float((1 - sharp).sum())
+    assert np.abs(sharp - soft).max() > 0.1
+    assert not np.array_equal(drawn, sharp) and not np.array_equal(drawn, soft)
+
+
 def test_pair_arrays_have_the_promised_layout() -> None:
     pair = make_pair(3, 80, 120)
     for arr in (pair.noisy, pair.clean):

@@ -211,10 +211,13 @@ def render_clean(
     config: SynthConfig = SynthConfig(),  # noqa: B008 (frozen, so a shared default is safe)
     layout: str | None = None,
     dpi: int | None = None,
+    blur: float | None = None,
 ) -> CleanPage:
     """Draw a (height, width) window of a random page of ``layout`` at ``dpi``.
 
     The page is A4, US Letter or A5 at that dpi, grown to the window if the window is larger.
+    ``blur``: the page's own softness (Gaussian sigma, px); drawn from ``CLEAN_BLUR`` if None,
+    last, so a given value draws the same page at another softness.
     Reproducible: the same generator state gives the same page.
     """
     if height < 8 or width < 8:
@@ -230,6 +233,6 @@ def render_clean(
         rng, layout, dpi, height, width, config.pt_range, config.shading, config.display
     )
     window = choose_window(rng, scene, height, width)
-    blur = float(rng.uniform(*CLEAN_BLUR))
+    blur = float(rng.uniform(*CLEAN_BLUR)) if blur is None else float(blur)
     pixels, small_ink = rasterise(scene, window, supersampling(dpi, height, width), blur)
     return CleanPage(pixels, reading_text(scene.ops, window), small_ink, dpi, layout)
