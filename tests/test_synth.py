@@ -19,9 +19,11 @@ from docdenoise.synth import (
     degrade,
     make_pair,
     make_pair_with_page,
+    mix,
     render_clean,
 )
 from docdenoise.synth import cli as synth_cli
+from docdenoise.synth.degradation_names import DEGRADATION_NAMES
 from docdenoise.synth.fonts import REQUIRED_GLYPHS, available_faces, font_dirs
 from docdenoise.synth.layouts import build_page
 from docdenoise.synth.scene import Scene, TextOp
@@ -113,17 +115,13 @@ def test_random_mix_respects_the_config() -> None:
 
 
 def _mixes(config: SynthConfig, n: int = 400) -> list[tuple[str, ...]]:
-    from docdenoise.synth.degrade import choose
-
-    return [choose(np.random.default_rng(seed), config) for seed in range(n)]
+    return [mix.choose(np.random.default_rng(seed), config) for seed in range(n)]
 
 
 def test_mix_weights_change_only_the_odds_asked_for() -> None:
-    from docdenoise.synth.degrade import WEIGHTS
-
     default = _mixes(SynthConfig())
     # restating a default weight draws exactly the default mixes (seeded data sets stay put)
-    assert _mixes(SynthConfig(weights=(("faded_ink", WEIGHTS["faded_ink"]),))) == default
+    assert _mixes(SynthConfig(weights=(("faded_ink", mix.WEIGHTS["faded_ink"]),))) == default
     raised = _mixes(SynthConfig(weights=(("faded_ink", 6.0),)))
     assert sum("faded_ink" in m for m in raised) > 2 * sum("faded_ink" in m for m in default)
     assert not any("blur" in m for m in _mixes(SynthConfig(weights=(("blur", 0.0),))))
@@ -214,16 +212,31 @@ def test_display_sinks_drop_caps_into_text_pages() -> None:
 # --- every degradation ------------------------------------------------------------------------
 
 
+def test_every_degradation_has_a_function_and_a_weight_in_physical_order() -> None:
+    assert tuple(DEGRADATIONS) == DEGRADATION_NAMES == tuple(mix.WEIGHTS)
+    assert all(fn.__name__ == name for name, fn in DEGRADATIONS.items())
+
+
+@pytest.fixture(scope="module")
+def back_page() -> np.ndarray:
+    """A clean page for the other side of the sheet, as the random mix draws one."""
+    return mix.back_page(np.random.default_rng(8), SMALL)
+
+
 @pytest.mark.parametrize("name", list(DEGRADATIONS))
-def test_degradation_is_pure_seeded_and_changes_the_page(name: str, small_page: np.ndarray) -> None:
+def test_degradation_is_pure_seeded_and_changes_the_page(
+    name: str, small_page: np.ndarray, back_page: np.ndarray
+) -> None:
     fn = DEGRADATIONS[name]
-    before = small_page.copy()
-    out = fn(small_page, np.random.default_rng(7))
+    params = {"back": back_page} if name == "bleed_through" else {}
+    before, back_before = small_page.copy(), back_page.copy()
+    out = fn(small_page, np.random.default_rng(7), **params)
     assert np.array_equal(small_page, before), "the input page must not be modified"
+    assert np.array_equal(back_page, back_before), "nor the back page"
     assert out.shape == SMALL and out.dtype == np.float32
     assert float(out.min()) >= 0.0 and float(out.max()) <= 1.0
     assert float(np.abs(out - small_page).max()) > 0.005
-    assert np.array_equal(out, fn(small_page, np.random.default_rng(7)))
+    assert np.array_equal(out, fn(small_page, np.random.default_rng(7), **params))
 
 
 @pytest.mark.parametrize("name", ["coffee_stain", "fold", "faded_ink", "sensor_noise"])
@@ -249,20 +262,22 @@ def test_bleed_through_is_never_darker_than_the_front_ink() -> None:
     paper = page == 1.0
     faded = (1.0 - 0.4 * (1.0 - page)).astype(np.float32)
     for seed in range(4):
-        out = bleed_through(faded, np.random.default_rng(seed), strength=0.7, sigma=0.3)
+        rng = np.random.default_rng(seed)
+        back = mix.back_page(rng, page.shape)
+        out = bleed_through(faded, rng, back=back, strength=0.7, sigma=0.3)
         assert float(out[paper].min()) >= 1.0 - 0.85 * 0.4 - 1e-5
         assert float(out[paper].min()) < 0.99, "the back still shows"
-    dark = bleed_through(page, np.random.default_rng(0), strength=0.7, sigma=0.3)
+    rng = np.random.default_rng(0)
+    dark = bleed_through(page, rng, back=mix.back_page(rng, page.shape), strength=0.7, sigma=0.3)
     assert float(dark[paper].min()) < 0.5
+    with pytest.raises(ValueError, match="back page"):
+        bleed_through(page, rng, back=page[:64])
 
 
 def test_optics_adds_a_mild_blur_to_damaged_pages_only(monkeypatch: pytest.MonkeyPatch) -> None:
     """``SynthConfig.optics`` blurs damaged pages a little (listed as ``blur``), never an
     undamaged one, and 0 leaves the random mix exactly as it was."""
-    import importlib
-
-    degrade_module = importlib.import_module("docdenoise.synth.degrade")  # not the function
-    monkeypatch.setattr(degrade_module, "OPTICS_SIGMA", (1.0, 1.0))
+    monkeypatch.setattr(mix, "OPTICS_SIGMA", (1.0, 1.0))
     clean = render_clean(np.random.default_rng(3), 96, 96, layout="text", dpi=150).pixels
 
     def sharpness(page: np.ndarray) -> float:  # mean step between neighbours, per unit contrast

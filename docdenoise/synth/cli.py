@@ -18,7 +18,7 @@ from PIL import Image
 from docdenoise.errors import EXIT_OK, DocDenoiseError, OutputWriteError, UsageError
 from docdenoise.synth.config import SynthConfig
 from docdenoise.synth.contact import contact_sheet, to_image
-from docdenoise.synth.degrade import DEGRADATIONS, check_names
+from docdenoise.synth.degradation_names import DEGRADATION_NAMES, check_names
 from docdenoise.synth.pairs import Pair, make_pair_with_page
 from docdenoise.synth.render import CleanPage
 
@@ -54,7 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--only",
         default=None,
         help="comma-separated degradations to apply to every pair, from: "
-        + ", ".join(DEGRADATIONS),
+        + ", ".join(DEGRADATION_NAMES),
     )
     parser.add_argument(
         "--shading",

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from docdenoise.synth.degradation_names import check_names
+
 PAGE_KINDS = ("form", "letter", "text", "table")
 SCRIPTS = ("latin", "ko", "ja", "zh")  # ko: Hangul with some Hanja; ja: Japanese; zh: Simplified
 # Every layout the renderer draws: a page kind, or a page kind in a script ("form.ko").
@@ -22,7 +24,7 @@ class SynthConfig:
 
     ``dpi_range`` and ``pt_range`` bound the scan resolution and body text size; ``layouts``
     lists the page kinds to draw from; ``degradations`` the degradation names to mix (None: all,
-    see ``DEGRADATIONS``); ``max_degradations`` caps how many are applied to one page.
+    see ``DEGRADATION_NAMES``); ``max_degradations`` caps how many are applied to one page.
 
     ``scripts`` (default Latin only) adds, for each page kind in ``layouts``, its variant in every
     listed script: ``SynthConfig(scripts=("latin", "ko"))`` draws from ``form``, ``form.ko``,
@@ -32,7 +34,7 @@ class SynthConfig:
 
     ``weights`` changes the odds of some degradations in the random mix: ``(("faded_ink",
     3.0),)`` makes faded ink about twice as common as its default weight 1.4 (see
-    ``docdenoise.synth.degrade.WEIGHTS``); 0 leaves one out. Names not listed keep their
+    ``docdenoise.synth.mix.WEIGHTS``); 0 leaves one out. Names not listed keep their
     default, so an empty tuple draws exactly the default mix.
 
     ``shading`` (0 to 1) is the extra chance of each printed grey fill a page could have: a
@@ -48,12 +50,13 @@ class SynthConfig:
     the outline and whitening the inside. 0 draws exactly the default pages.
 
     ``optics`` (0 to 1) is the chance that a damaged page not already blurred also passes
-    through a scanner's lens and sensor: a mild Gaussian blur (sigma ``OPTICS_SIGMA``, 0.4 to
-    1 px) in the ``blur`` slot of the physical order. Every real scan's stroke edges are soft
-    this way, while the one degradation that otherwise softens them without blurring the
-    whole page, ink bleed, also widens the strokes: a network that sees soft edges mostly with
-    ink bleed learns to draw them thinner (measured on DIBCO: strokes 6.2 px wide where the
-    scan's own half-way edge is 7.0). 0 draws exactly the default pages.
+    through a scanner's lens and sensor: a mild Gaussian blur (sigma 0.4 to 1 px,
+    ``docdenoise.synth.mix.OPTICS_SIGMA``) in the ``blur`` slot of the physical order. Every
+    real scan's stroke edges are soft this way, while the one degradation that otherwise softens
+    them without blurring the whole page, ink bleed, also widens the strokes: a network that
+    sees soft edges mostly with ink bleed learns to draw them thinner (measured on DIBCO:
+    strokes 6.2 px wide where the scan's own half-way edge is 7.0). 0 draws exactly the default
+    pages.
     """
 
     dpi_range: tuple[int, int] = (150, 400)
@@ -83,8 +86,6 @@ class SynthConfig:
             raise ValueError(f"scripts must be a non-empty subset of {SCRIPTS}, got {self.scripts}")
         if self.scripts != ("latin",):
             object.__setattr__(self, "layouts", with_scripts(self.layouts, self.scripts))
-        from docdenoise.synth.degrade import check_names  # late: degrade imports this module
-
         if self.degradations is not None:
             check_names(self.degradations)
         if self.weights:

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from docdenoise.synth.config import SynthConfig
-from docdenoise.synth.degrade import DEGRADATIONS, degrade
+from docdenoise.synth.degrade import DEGRADATIONS
+from docdenoise.synth.mix import degrade
 from docdenoise.synth.render import CleanPage, render_clean
 
 

@@ -14,6 +14,9 @@ from docdenoise.synth.degrade.fields import (
     smoothstep,
 )
 
+BLEED_THROUGH_STRENGTH = (0.06, 0.7)  # bleed_through's strength when not given
+BLEED_THROUGH_SIGMA = (0.3, 3.0)  # px: bleed_through's blur of the back when not given
+
 
 def faded_ink(
     page: FloatArray,
@@ -61,21 +64,6 @@ def ink_bleed(
     return finish(1.0 - np.maximum(ink, np.clip(spread, 0.0, 1.0)))
 
 
-def _back_page(rng: np.random.Generator, shape: tuple[int, int]) -> FloatArray:
-    """A clean page for the other side of the sheet (imported late: rendering is heavy)."""
-    from docdenoise.synth.config import SynthConfig
-    from docdenoise.synth.render import render_clean
-
-    h, w = shape
-    config = SynthConfig(layouts=("text", "letter", "table", "text"))
-    back = render_clean(rng, h, w, config=config).pixels
-    for _ in range(4):  # a window that caught only margin shows nothing through
-        if float(back.min()) < 0.5:
-            break
-        back = render_clean(rng, h, w, config=config).pixels
-    return back
-
-
 def _front_ink(page: FloatArray) -> float:
     """How dark the front's own ink is: 1 for full black, down to 0.25 for faded ink.
 
@@ -92,23 +80,27 @@ def bleed_through(
     page: FloatArray,
     rng: np.random.Generator,
     *,
+    back: FloatArray,
     strength: float | None = None,
     sigma: float | None = None,
 ) -> FloatArray:
     """Show-through and bleed-through: the other side's text, mirrored, blurred, fainter.
 
-    Another clean page is drawn, flipped left-right, blurred by ``sigma`` px (0.3..3) and
-    multiplied in at ``strength`` (0.06 barely visible .. 0.7 nearly as dark as the front) times
-    the front's own ink density: both sides were printed with the same ink and have aged
-    together, and the back shows through the sheet, so it is never darker than 0.85 of the
-    front's ink. (A back drawn at full strength behind faded front ink would be darker than
-    the text to keep, which no real sheet shows, and would teach a model that darkness does
-    not tell the two sides apart.)
+    ``back`` is a clean (H, W) page for the other side of the sheet, as drawn (the random mix
+    renders one with ``docdenoise.synth.mix.back_page``). It is flipped left-right, blurred by
+    ``sigma`` px (0.3..3) and multiplied in at ``strength`` (0.06 barely visible .. 0.7 nearly
+    as dark as the front) times the front's own ink density: both sides were printed with the
+    same ink and have aged together, and the back shows through the sheet, so it is never
+    darker than 0.85 of the front's ink. (A back drawn at full strength behind faded front ink
+    would be darker than the text to keep, which no real sheet shows, and would teach a model
+    that darkness does not tell the two sides apart.)
     """
-    strength = pick(rng, strength, 0.06, 0.7)
-    sigma = pick(rng, sigma, 0.3, 3.0)
+    if back.shape != page.shape:
+        raise ValueError(f"back page must be {page.shape} like the front, got {back.shape}")
+    strength = pick(rng, strength, *BLEED_THROUGH_STRENGTH)
+    sigma = pick(rng, sigma, *BLEED_THROUGH_SIGMA)
     front = _front_ink(page)
-    back = _back_page(rng, page.shape)[:, ::-1]
+    back = back[:, ::-1]
     if rng.random() < 0.3:  # the sheet was turned over top to bottom
         back = back[::-1, :]
     shift = (int(rng.integers(-20, 21)), int(rng.integers(-20, 21)))
