@@ -25,12 +25,9 @@ from torch.nn import functional as F
 ARCHITECTURE = "docdenoise-unet-v1"
 MAX_CHANNELS = 512  # bounds for hyperparameters read from files: a hostile config must not
 MAX_BOTTLENECK_BLOCKS = 16  # make us allocate a giant network before its tensors are checked
-MAX_DILATION = 16
-INPUT_LOGIT_EPS = 1e-3  # the page is clamped to [eps, 1 - eps] before its logit (input_logit)
-# The gain is stored divided by this: Adam moves each parameter by about its learning rate per
-# step whatever the gradient's size, and at the fine-tuning rates (3e-5) a gain stored as it is
-# would move by under 0.1 in a whole run.
-INPUT_GAIN_SCALE = 100.0
+# Keys of options that only unshipped experiments set, now removed: read back when off, so the
+# shipped weights' stored configs (which say "flatten_paper": false) still load.
+REMOVED_OPTIONS = ("flatten_paper", "input_logit", "input_gate", "dilations")
 
 
 @dataclass(frozen=True)
@@ -39,36 +36,20 @@ class ModelConfig:
 
     ``channels`` are the widths at 1/2, 1/4 and 1/8 resolution; ``bottleneck_blocks`` 3x3 conv
     pairs run at 1/8 resolution and give the network its large-scale context (stains, shadows).
-    ``dilations`` spreads each block's taps that many cells apart (one entry per block; empty
-    means 1 for all): the same work sees further, so a wide black band or a shaded table row
-    is seen with its edges rather than as a dark patch of paper.
     ``context_channels`` (0: none) adds a fourth level at 1/16 resolution, beside the bottleneck:
     a strided convolution down, ``context_blocks`` residual conv pairs there, and a 1x1
     convolution and pixel shuffle back up, added to the bottleneck's input. At 1/16 a 3x3 tap
     spans 16 page pixels: 128 channels and 2 blocks on the ``quality`` network take its context
     from 61 to 141 px for a sixth more work, enough to see a shaded table row or a wide black
-    band with its edges, or a stain's whole rim. Unlike a dilated block
-    (``dilations``), every cell is seen through a low-pass strided convolution, not sampled.
+    band with its edges, or a stain's whole rim.
     ``input_skip`` hands the raw pixels (unshuffled, 4 channels at 1/2) to the last decoder
     stage, so it can redraw anti-aliased stroke edges from the page itself rather than from
-    features alone. ``input_logit`` adds the page's own logit, times a gain the network learns
-    (zero at the start, so a network grown from one without it computes the same), to the
-    output's logits: where the page needs nothing it can be handed through as it is, rather
-    than every anti-aliased edge redrawn through the last layers. ``input_gate`` (with
-    ``input_logit``) lets the network set that gain pixel by pixel: the last layer draws a
-    second map, added to the gain, so the page's logit can be handed through where it is clean
-    and left out where it is stained (zero at the start, like the gain). ``flatten_paper``
-    changes no layer: it says that the network was trained on pages divided by their paper's
-    shade (:mod:`docdenoise.paper`), so inference must feed it pages flattened the same way.
+    features alone.
     """
 
     channels: tuple[int, int, int] = (16, 32, 64)
     bottleneck_blocks: int = 1
-    dilations: tuple[int, ...] = ()  # per bottleneck block; empty: all 1
     input_skip: bool = False  # the unshuffled page also feeds the last decoder stage
-    input_logit: bool = False  # the page's logit, times a learnt gain, is added to the output's
-    input_gate: bool = False  # with input_logit: a per-pixel map drawn by the net adds to the gain
-    flatten_paper: bool = False  # the network sees pages divided by their paper (docdenoise.paper)
     context_channels: int = 0  # width of the 1/16 context level; 0: no such level
     context_blocks: int = 1  # residual conv pairs at 1/16 (with context_channels)
     architecture: str = ARCHITECTURE
@@ -80,51 +61,31 @@ class ModelConfig:
         return 16 if self.context_channels else 8
 
     def __post_init__(self) -> None:
-        if self.input_gate and not self.input_logit:
-            raise ValueError("input_gate needs input_logit (the gate scales the page's logit)")
         if not 0 <= self.context_channels <= MAX_CHANNELS:
             raise ValueError(f"context_channels must be in 0..{MAX_CHANNELS}")
         if not 0 <= self.context_blocks <= MAX_BOTTLENECK_BLOCKS:
             raise ValueError(f"context_blocks must be in 0..{MAX_BOTTLENECK_BLOCKS}")
-        dilations, blocks = self.dilations, self.bottleneck_blocks
-        if dilations and (
-            len(dilations) != blocks or not all(1 <= d <= MAX_DILATION for d in dilations)
-        ):
-            raise ValueError(
-                f"dilations must be one per bottleneck block ({blocks}), each in "
-                f"1..{MAX_DILATION}, got {list(dilations)}"
-            )
-
-    @property
-    def block_dilations(self) -> tuple[int, ...]:
-        """The dilation of each bottleneck block's two convolutions."""
-        return self.dilations or (1,) * self.bottleneck_blocks
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["channels"] = list(self.channels)
-        if self.dilations:
-            data["dilations"] = list(self.dilations)
-        else:  # written only when set, so files from before dilations read back the same
-            del data["dilations"]
-        defaults = (
-            ("context_channels", 0),
-            ("context_blocks", 1),
-            ("input_logit", False),
-            ("input_gate", False),
-        )
-        for key, default in defaults:
-            if data[key] == default:  # likewise for files from before the context level
+        for key, default in (("context_channels", 0), ("context_blocks", 1)):
+            if data[key] == default:  # written only when set: files from before read the same
                 del data[key]
         return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ModelConfig:
-        known = {f.name for f in fields(cls)}
-        unknown = set(data) - known
+        values = dict(data)
+        for key in REMOVED_OPTIONS:  # off (false, or no dilations) is what the network is now
+            if key in values and values.pop(key) not in (False, [], ()):
+                raise ValueError(
+                    f"{key} was an experiment's option and has been removed; this version "
+                    "cannot build a network with it"
+                )
+        unknown = set(values) - {f.name for f in fields(cls)}
         if unknown:
             raise ValueError(f"unknown model hyperparameters: {sorted(unknown)}")
-        values = dict(data)
         if "channels" in values:
             channels = tuple(int(c) for c in values["channels"])
             if len(channels) != 3 or not all(1 <= c <= MAX_CHANNELS for c in channels):
@@ -135,8 +96,6 @@ class ModelConfig:
         blocks = int(values.get("bottleneck_blocks", 1))
         if not 0 <= blocks <= MAX_BOTTLENECK_BLOCKS:
             raise ValueError(f"bottleneck_blocks must be in 0..{MAX_BOTTLENECK_BLOCKS}")
-        if "dilations" in values:
-            values["dilations"] = tuple(int(d) for d in values["dilations"])
         for key in ("context_channels", "context_blocks"):
             if key in values:
                 values[key] = int(values[key])
@@ -149,10 +108,10 @@ def receptive_field_radius(config: ModelConfig) -> int:
     """How far (in input pixels) an output pixel can see: the tiling halo must be at least this.
 
     Exact for this architecture: the interval of input pixels that one output pixel depends on is
-    propagated backwards through every layer (a 3x3 conv widens it by its dilation in cells at
-    its scale, a stride-2 conv maps ``[lo, hi]`` to ``[2lo - 1, 2hi + 1]``, shuffles change
-    scale), for every output phase modulo the alignment. ``tests/test_model.py`` checks it
-    against the gradient of a real network.
+    propagated backwards through every layer (a 3x3 conv widens it by one cell at its scale, a
+    stride-2 conv maps ``[lo, hi]`` to ``[2lo - 1, 2hi + 1]``, shuffles change scale), for every
+    output phase modulo the alignment. ``tests/test_model.py`` checks it against the gradient of
+    a real network.
     """
 
     def widen(iv: tuple[int, int], n: int) -> tuple[int, int]:
@@ -187,58 +146,14 @@ def receptive_field_radius(config: ModelConfig) -> int:
     for p in range(config.alignment):
         i1 = widen(coarser((p, p)), 2)  # dec1b, dec1a at 1/2
         i2 = widen(coarser(i1), 1)  # up1 shuffle, dec2 at 1/4
-        i3 = widen(coarser(i2), 2 * sum(config.block_dilations))  # up2 shuffle, bottleneck
+        i3 = widen(coarser(i2), 2 * config.bottleneck_blocks)  # up2 shuffle, bottleneck
         lo, hi = hull(from_enc1(i1), from_enc2(i2), from_bottleneck(i3), finer(i1))
         radius = max(radius, p - lo, hi - p)
     return radius
 
 
-def channel_groups(config: ModelConfig) -> dict[str, tuple[tuple[int, ...], tuple[int, ...]]]:
-    """Each convolution's input and output channels as the groups they are made of.
-
-    A layer fed by a concatenation has one input group per tensor concatenated (``dec2`` sees
-    the upsampled features, then the skip); a layer feeding a pixel shuffle has one output group
-    whose channels are ordered feature-major, so a narrower network's channels are a prefix of a
-    wider one's. :func:`docdenoise.training.loop.warm_start` uses this to seed a larger network
-    from a smaller one, group by group.
-    """
-    c1, c2, c3 = config.channels
-    skip = (4,) if config.input_skip else ()
-    groups: dict[str, tuple[tuple[int, ...], tuple[int, ...]]] = {
-        "enc1a": ((4,), (c1,)),
-        "enc1b": ((c1,), (c1,)),
-        "down1": ((c1,), (c2,)),
-        "enc2": ((c2,), (c2,)),
-        "down2": ((c2,), (c3,)),
-        "up2": ((c3,), (4 * c2,)),
-        "dec2": ((c2, c2), (c2,)),
-        "up1": ((c2,), (4 * c1,)),
-        "dec1a": ((c1, c1, *skip), (c1,)),
-        "dec1b": ((c1,), (8 if config.input_gate else 4,)),  # logits, then the gate
-    }
-    for b in range(config.bottleneck_blocks):
-        groups[f"bottleneck.{b}.0"] = ((c3,), (c3,))
-        groups[f"bottleneck.{b}.2"] = ((c3,), (c3,))
-    if c4 := config.context_channels:
-        groups["context_down"] = ((c3,), (c4,))
-        for b in range(config.context_blocks):
-            groups[f"context.{b}.0"] = ((c4,), (c4,))
-            groups[f"context.{b}.2"] = ((c4,), (c4,))
-        groups["context_up"] = ((c4,), (4 * c3,))
-    return groups
-
-
-def residual_outputs(config: ModelConfig) -> list[str]:
-    """The layers whose output is added to what a network without them computes: at zero, the
-    block or level they end adds nothing (:func:`docdenoise.training.loop.warm_start`)."""
-    layers = [f"bottleneck.{b}.2" for b in range(config.bottleneck_blocks)]
-    if config.context_channels:
-        layers += [f"context.{b}.2" for b in range(config.context_blocks)] + ["context_up"]
-    return layers
-
-
-def _conv(cin: int, cout: int, stride: int = 1, dilation: int = 1) -> nn.Conv2d:
-    return nn.Conv2d(cin, cout, 3, stride=stride, padding=dilation, dilation=dilation)
+def _conv(cin: int, cout: int, stride: int = 1) -> nn.Conv2d:
+    return nn.Conv2d(cin, cout, 3, stride=stride, padding=1)
 
 
 class DenoiseNet(nn.Module):
@@ -255,10 +170,8 @@ class DenoiseNet(nn.Module):
         self.enc2 = _conv(c2, c2)
         self.down2 = _conv(c2, c3, stride=2)
         self.bottleneck = nn.ModuleList(
-            nn.Sequential(
-                _conv(c3, c3, dilation=d), nn.ReLU(inplace=True), _conv(c3, c3, dilation=d)
-            )
-            for d in self.config.block_dilations
+            nn.Sequential(_conv(c3, c3), nn.ReLU(inplace=True), _conv(c3, c3))
+            for _ in range(self.config.bottleneck_blocks)
         )
         if c4 := self.config.context_channels:
             self.context_down = _conv(c3, c4, stride=2)
@@ -271,9 +184,7 @@ class DenoiseNet(nn.Module):
         self.dec2 = _conv(2 * c2, c2)
         self.up1 = nn.Conv2d(c2, c1 * 4, 1)
         self.dec1a = _conv(2 * c1 + (4 if self.config.input_skip else 0), c1)
-        self.dec1b = _conv(c1, 8 if self.config.input_gate else 4)  # shuffled: logits[, gate]
-        if self.config.input_logit:  # zero: the output is the network's alone until it learns
-            self.input_gain = nn.Parameter(torch.zeros(1))
+        self.dec1b = _conv(c1, 4)  # pixel-shuffled into the full-resolution logits
 
     def logits(self, x: torch.Tensor) -> torch.Tensor:
         """``(N, 1, H, W)`` page in [0, 1] -> ``(N, 1, H, W)`` logits of the clean page."""
@@ -295,15 +206,7 @@ class DenoiseNet(nn.Module):
         h = relu(F.pixel_shuffle(self.up1(h), 2))
         skips = [h, s1, h0] if self.config.input_skip else [h, s1]
         h = relu(self.dec1a(torch.cat(skips, dim=1)))
-        out = F.pixel_shuffle(self.dec1b(h), 2)
-        if self.config.input_logit:
-            page = x.clamp(INPUT_LOGIT_EPS, 1.0 - INPUT_LOGIT_EPS)
-            gain = self.input_gain * INPUT_GAIN_SCALE
-            if self.config.input_gate:  # channel 0: the network's logits, 1: its gate
-                gain = gain + out[:, 1:]
-                out = out[:, :1]
-            out = out + gain * torch.log(page / (1.0 - page))
-        return out
+        return F.pixel_shuffle(self.dec1b(h), 2)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """``(N, 1, H, W)`` page in [0, 1] -> clean page in [0, 1], same shape."""
@@ -326,8 +229,7 @@ def flops_per_pixel(config: ModelConfig) -> int:
     macs += 2 * c2 * c2 * 9 / 16  # dec2 at 1/4
     macs += c2 * c1 * 4 / 16  # up1 1x1 at 1/4
     skip = 4 if config.input_skip else 0
-    last = 8 if config.input_gate else 4  # dec1b draws the gate's four sub-pixels too
-    macs += ((2 * c1 + skip) * c1 * 9 + c1 * last * 9) / 4  # dec1 at 1/2
+    macs += ((2 * c1 + skip) * c1 * 9 + c1 * 4 * 9) / 4  # dec1 at 1/2
     if c4 := config.context_channels:  # down, blocks and 1x1 up at 1/16
         macs += (c3 * c4 * 9 + config.context_blocks * 2 * c4 * c4 * 9 + c4 * c3 * 4) / 256
     return round(2 * macs)

@@ -27,10 +27,6 @@ def activation_elements_per_pixel(config: ModelConfig) -> float:
     c1, c2, c3 = config.channels
     skip = 4 if config.input_skip else 0
     ends = 4 + 3  # input, times 2, minus 1, unshuffled; last conv, shuffle, sigmoid
-    if config.input_logit:  # the page clamped, 1 - it, their ratio, its log, times gain, sum
-        ends += 6
-    if config.input_gate:  # the last conv's 4 more channels at 1/2, its shuffled map, gain + it
-        ends += 1 + 1 + 1
     encoder = c1 + c2 / 4 + c3 / 32  # 4 tensors of c1 at 1/2, 4 of c2 at 1/4, 2 of c3 at 1/8
     bottleneck = config.bottleneck_blocks * c3 / 16  # 2 convs, sum, ReLU at 1/8
     decoder = 3 * c2 / 16 + c2 / 4 + 3 * c1 / 4 + c1 + skip / 4  # up2, dec2, up1, dec1a

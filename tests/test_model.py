@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -27,25 +28,22 @@ def _empirical_radius(config: ModelConfig) -> int:
 
 
 @pytest.mark.parametrize(
-    ("blocks", "skip", "dilations", "context"),
+    ("blocks", "skip", "context"),
     [
-        (0, False, (), (0, 1)),
-        (1, False, (), (0, 1)),
-        (2, False, (), (0, 1)),
-        (0, True, (), (0, 1)),
-        (2, True, (1, 3), (0, 1)),
-        (2, True, (), (8, 2)),
-        (0, False, (), (8, 0)),
+        (0, False, (0, 1)),
+        (1, False, (0, 1)),
+        (2, False, (0, 1)),
+        (0, True, (0, 1)),
+        (3, True, (0, 1)),
+        (2, True, (8, 2)),
+        (0, False, (8, 0)),
     ],
 )
-def test_receptive_field_is_exact(
-    blocks: int, skip: bool, dilations: tuple[int, ...], context: tuple[int, int]
-) -> None:
+def test_receptive_field_is_exact(blocks: int, skip: bool, context: tuple[int, int]) -> None:
     config = ModelConfig(
         channels=(8, 8, 8),
         bottleneck_blocks=blocks,
         input_skip=skip,
-        dilations=dilations,
         context_channels=context[0],
         context_blocks=context[1],
     )
@@ -72,13 +70,6 @@ def test_config_round_trip_and_validation() -> None:
         ModelConfig.from_dict({"channels": [8, 16, 100_000]})
     with pytest.raises(ValueError, match="bottleneck_blocks"):
         ModelConfig.from_dict({"bottleneck_blocks": 10_000})
-    dilated = ModelConfig(bottleneck_blocks=2, dilations=(1, 4))
-    assert ModelConfig.from_dict(dilated.to_dict()) == dilated
-    assert "dilations" not in config.to_dict()  # files from before dilations read back the same
-    with pytest.raises(ValueError, match="one per bottleneck block"):
-        ModelConfig.from_dict({"bottleneck_blocks": 2, "dilations": [4]})
-    with pytest.raises(ValueError, match="one per bottleneck block"):
-        ModelConfig.from_dict({"bottleneck_blocks": 1, "dilations": [0]})
     with pytest.raises(ValueError, match="architecture"):
         ModelConfig.from_dict({"architecture": "something-else"})
     context = ModelConfig(context_channels=16, context_blocks=2)
@@ -121,61 +112,30 @@ def test_flops_count_matches_the_convolutions(config: ModelConfig) -> None:
     assert flops_per_pixel(net.config) == round(2 * macs / (height * width))
 
 
-def test_input_logit_hands_the_page_through(tmp_path: Path) -> None:
-    """``input_logit`` adds the page's own logit, times a learnt gain, to the network's: at a
-    gain of zero the output is the network's alone, and with the network's own logits at zero
-    and a gain of 1 it is the page itself (clamped to [eps, 1 - eps])."""
-    from docdenoise.model import INPUT_GAIN_SCALE, INPUT_LOGIT_EPS
-    from docdenoise.weights import load_weights, save_weights
+def test_the_shipped_configs_load_and_removed_options_are_refused(tmp_path: Path) -> None:
+    """The shipped weights store ``"flatten_paper": false``, an option since removed with the
+    other experiments' (``input_logit``, ``input_gate``, ``dilations``): off, such a key still
+    loads; on, it is refused by name, and a weights file with it is a :class:`ModelFileError`."""
+    from safetensors.torch import save_file
 
-    torch.manual_seed(0)
-    plain = DenoiseNet(ModelConfig(channels=(8, 8, 8))).eval()
-    passing = DenoiseNet(ModelConfig(channels=(8, 8, 8), input_logit=True)).eval()
-    passing.load_state_dict({**plain.state_dict(), "input_gain": torch.zeros(1)})
-    x = torch.rand(1, 1, 32, 32)
-    x[..., :4, :] = 1.0  # white paper: its logit is clamped, not infinite
-    with torch.inference_mode():
-        assert torch.equal(plain(x), passing(x))
-    with torch.no_grad():
-        passing.dec1b.weight.zero_()
-        passing.dec1b.bias.zero_()
-        passing.input_gain.fill_(1.0 / INPUT_GAIN_SCALE)
-    with torch.inference_mode():
-        torch.testing.assert_close(passing(x), x.clamp(INPUT_LOGIT_EPS, 1 - INPUT_LOGIT_EPS))
-    # the gain travels in the weights file, and files without the option read back as before
-    path = tmp_path / "passing.safetensors"
-    save_weights(passing, path)
-    loaded, _card = load_weights(path)
-    assert loaded.config.input_logit and torch.equal(loaded.input_gain, passing.input_gain)
-    assert "input_logit" not in ModelConfig().to_dict()
-    assert ModelConfig.from_dict(passing.config.to_dict()) == passing.config
+    from docdenoise.assets import assets_dir
+    from docdenoise.errors import ModelFileError
+    from docdenoise.weights import FORMAT, load_weights
 
-
-def test_input_gate_sets_the_page_logits_gain_pixel_by_pixel(tmp_path: Path) -> None:
-    """``input_gate``: the last layer draws a second map that adds to the gain, so one network
-    can hand the page through in one place (gate 1) and redraw it in another (gate 0). Its
-    cost is counted, it needs ``input_logit``, and it travels in the weights file."""
-    from docdenoise.model import INPUT_LOGIT_EPS
-    from docdenoise.weights import load_weights, save_weights
-
-    config = ModelConfig(channels=(8, 8, 8), input_logit=True, input_gate=True)
-    gated = DenoiseNet(config).eval()
-    with torch.no_grad():  # logits 0 everywhere, gate 1 on the top-left pixel of each 2x2
-        gated.dec1b.weight.zero_()
-        gated.dec1b.bias.zero_()
-        gated.dec1b.bias[4] = 1.0
-    x = torch.rand(1, 1, 32, 32)
-    with torch.inference_mode():
-        out = gated(x)
-    page = x.clamp(INPUT_LOGIT_EPS, 1 - INPUT_LOGIT_EPS)
-    torch.testing.assert_close(out[..., ::2, ::2], page[..., ::2, ::2])
-    assert torch.equal(out[..., 1::2, :], torch.full_like(out[..., 1::2, :], 0.5))
-    assert flops_per_pixel(config) - flops_per_pixel(ModelConfig(channels=(8, 8, 8))) == 144
-    with pytest.raises(ValueError, match="input_logit"):
-        ModelConfig(input_gate=True)
-    path = tmp_path / "gated.safetensors"
-    save_weights(gated, path)
-    loaded, _card = load_weights(path)
-    assert loaded.config == config and "input_gate" not in ModelConfig().to_dict()
-    with torch.inference_mode():
-        assert torch.equal(loaded(x), out)
+    for name in ("fast", "quality"):
+        card = json.loads((assets_dir() / f"docdenoise-{name}.json").read_text(encoding="utf-8"))
+        assert card["config"]["flatten_paper"] is False
+        config = ModelConfig.from_dict(card["config"])
+        assert config.input_skip and config.context_channels == 128
+        assert "flatten_paper" not in config.to_dict()
+    off = {"input_logit": False, "input_gate": False, "dilations": [], "flatten_paper": False}
+    assert ModelConfig.from_dict(off) == ModelConfig()
+    for key, on in (("flatten_paper", True), ("input_logit", True), ("dilations", [3])):
+        with pytest.raises(ValueError, match=f"{key} was an experiment's option and has been"):
+            ModelConfig.from_dict({key: on})
+    net = DenoiseNet(ModelConfig(channels=(8, 8, 8)))
+    path = tmp_path / "flat.safetensors"
+    config_json = json.dumps({**net.config.to_dict(), "flatten_paper": True})
+    save_file(net.state_dict(), str(path), metadata={"format": FORMAT, "config": config_json})
+    with pytest.raises(ModelFileError, match="flatten_paper was an experiment's option"):
+        load_weights(path)

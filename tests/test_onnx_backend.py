@@ -141,25 +141,3 @@ def test_cli_backend_flag_reaches_the_denoiser(
         assert main(argv) == 0
         assert (out / "page.png").is_file()
         assert shown in caplog.text
-
-
-def test_onnx_runs_the_page_logit_and_its_gate(sample: np.ndarray, tmp_path: Path) -> None:
-    """``input_logit`` and ``input_gate`` (clamp, log, a slice of the last shuffle) export and
-    run in ONNX Runtime as in torch, with a gain and a gate far from zero."""
-    import torch
-
-    from docdenoise.model import DenoiseNet, ModelConfig
-    from docdenoise.weights import save_weights
-
-    torch.manual_seed(4)
-    config = ModelConfig(channels=(8, 8, 8), input_skip=True, input_logit=True, input_gate=True)
-    net = DenoiseNet(config).eval()
-    with torch.no_grad():
-        net.input_gain.fill_(0.005)
-        net.dec1b.bias[4:] = 0.5
-    path = tmp_path / "gated.safetensors"
-    save_weights(net, path)
-    crop = sample[:300, :400]
-    expected = Denoiser(path, device="cpu").denoise(crop, dtype=np.float32)
-    got = Denoiser(path, device="cpu", backend="onnx").denoise(crop, dtype=np.float32)
-    assert float(np.abs(got - expected).max()) < MAX_FLOAT_DIFFERENCE

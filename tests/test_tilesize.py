@@ -49,8 +49,6 @@ class AllocatedBytes(TorchDispatchMode):
         ModelConfig(channels=(16, 32, 64), input_skip=True),
         ModelConfig(channels=(24, 48, 96), bottleneck_blocks=3),
         ModelConfig(channels=(8, 8, 8), bottleneck_blocks=0, input_skip=True),
-        ModelConfig(channels=(8, 8, 8), input_skip=True, input_logit=True),
-        ModelConfig(channels=(8, 8, 8), input_skip=True, input_logit=True, input_gate=True),
     ],
 )
 def test_activation_estimate_counts_every_tensor_of_a_forward_pass(config: ModelConfig) -> None:

@@ -7,6 +7,7 @@ import itertools
 import json
 import math
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -17,17 +18,20 @@ from docdenoise.errors import UsageError
 from docdenoise.model import DenoiseNet, ModelConfig
 from docdenoise.training import data as data_mod
 from docdenoise.training import loop as loop_mod
-from docdenoise.training.checkpoint import BEST, LAST, load_checkpoint
-from docdenoise.training.cli import export_main, main
+from docdenoise.training.average import main as average_main
+from docdenoise.training.checkpoint import BEST, KEPT, LAST, kept_steps, load_checkpoint
+from docdenoise.training.cli import main
 from docdenoise.training.config import (
     CONFIG_DIR,
     DataConfig,
     LossConfig,
     OptimConfig,
     TeacherConfig,
+    bundled_configs,
     config_from_dict,
     load_config,
 )
+from docdenoise.training.export import main as export_main
 from docdenoise.training.loop import lr_at
 from docdenoise.training.loss import denoise_loss, ink_mask, thin_ink
 from docdenoise.weights import load_weights, save_weights, sha256_of
@@ -60,13 +64,34 @@ def fake_pair(
 # -- config -------------------------------------------------------------------------------------
 
 
-def test_shipped_configs_parse() -> None:
-    fast = load_config(CONFIG_DIR / "fast.toml")
-    assert fast.model == ModelConfig()  # the shipped fast model is the default architecture
+def test_the_package_holds_the_shipped_recipes_and_smoke() -> None:
+    """Exactly three recipes, loaded by bare name as package data (so also from a wheel); a
+    path still works. Experiments keep theirs in the checkout's experiments/configs/."""
+    assert bundled_configs() == ["fast", "quality", "smoke"]
+    assert sorted(item.name for item in CONFIG_DIR.iterdir()) == [
+        "fast.toml",
+        "quality.toml",
+        "smoke.toml",
+    ]
+    for name in bundled_configs():
+        assert load_config(name).name == name
     assert load_config("smoke").optim.steps < 20
-    for path in sorted(CONFIG_DIR.glob("*.toml")):  # every config in the repo still parses
-        config = load_config(path)
-        assert config.model.channels and config.optim.steps > 0, path
+    assert load_config(str(SMOKE)) == load_config("smoke")
+    with pytest.raises(UsageError, match="fast, quality, smoke"):
+        load_config("no-such-recipe")
+
+
+@pytest.mark.parametrize("name", ["fast", "quality"])
+def test_a_recipe_is_the_one_its_shipped_model_card_records(name: str) -> None:
+    """``fast.toml`` and ``quality.toml`` train what the cards say their weights were trained
+    with (the card's run wrote its weights elsewhere: only the export path differs)."""
+    from docdenoise.assets import assets_dir
+
+    card = json.loads((assets_dir() / f"docdenoise-{name}.json").read_text(encoding="utf-8"))
+    recorded = config_from_dict(card["training_config"], name)
+    recipe = load_config(name)
+    assert recipe.name == name and recipe.export.name == name
+    assert replace(recipe, export=recorded.export) == recorded
 
 
 @pytest.mark.parametrize(
@@ -107,7 +132,7 @@ def test_data_scripts_reach_the_page_generator() -> None:
     assert config.data.synth().layouts == ("form", "letter.ko")
     korean = config_from_dict({"data": {"layouts": ["form"], "scripts": ["ko"]}})
     assert korean.data.synth().layouts == ("form.ko",)
-    cjk = load_config(CONFIG_DIR / "fast-cjk.toml").data.synth()
+    cjk = load_config("fast").data.synth()
     assert {layout.partition(".")[2] for layout in cjk.layouts} == {"", "ko", "ja", "zh"}
 
 
@@ -117,35 +142,35 @@ def test_degradation_weights_reach_the_page_generator(tmp_path: Path) -> None:
     config = load_config(path)
     assert config.data.synth().weights == (("blur", 2.5), ("faded_ink", 3.0))
     assert config_from_dict(config.to_dict()) == config  # the checkpoint's copy reads back
-    assert load_config(CONFIG_DIR / "fast.toml").data.synth().weights == ()
+    assert config_from_dict({}).data.synth().weights == ()
 
 
 def test_shading_reaches_the_page_generator() -> None:
     config = config_from_dict({"data": {"shading": 0.5}})
     assert config.data.synth().shading == 0.5
     assert config_from_dict(config.to_dict()) == config
-    assert load_config(CONFIG_DIR / "fast.toml").data.synth().shading == 0.0
+    assert config_from_dict({}).data.synth().shading == 0.0
 
 
 def test_display_reaches_the_page_generator() -> None:
     config = config_from_dict({"data": {"display": 0.3}})
     assert config.data.synth().display == 0.3
     assert config_from_dict(config.to_dict()) == config
-    assert load_config(CONFIG_DIR / "quality.toml").data.synth().display == 0.0
+    assert config_from_dict({}).data.synth().display == 0.0
 
 
 def test_optics_reaches_the_page_generator() -> None:
     config = config_from_dict({"data": {"optics": 0.6}})
     assert config.data.synth().optics == 0.6
     assert config_from_dict(config.to_dict()) == config
-    assert load_config(CONFIG_DIR / "quality.toml").data.synth().optics == 0.0
+    assert config_from_dict({}).data.synth().optics == 0.0
 
 
 def test_max_degradations_reaches_the_page_generator() -> None:
     config = config_from_dict({"data": {"max_degradations": 1}})
     assert config.data.synth().max_degradations == 1
     assert config_from_dict(config.to_dict()) == config
-    assert load_config(CONFIG_DIR / "quality.toml").data.synth().max_degradations == 5
+    assert config_from_dict({}).data.synth().max_degradations == 5
 
 
 def test_config_error_names_the_key(tmp_path: Path) -> None:
@@ -438,7 +463,7 @@ def test_warm_start_grows_a_model_that_computes_the_same(tmp_path: Path) -> None
     import torch
 
     from docdenoise.model import DenoiseNet, ModelConfig
-    from docdenoise.training.loop import warm_start
+    from docdenoise.training.warm_start import warm_start
 
     torch.manual_seed(0)
     source = DenoiseNet(ModelConfig(channels=(8, 8, 16))).eval()
@@ -450,56 +475,12 @@ def test_warm_start_grows_a_model_that_computes_the_same(tmp_path: Path) -> None
     assert grown.dec1a.weight.shape[1] == source.dec1a.weight.shape[1] + 4
 
 
-def test_warm_start_keeps_or_adds_the_page_logit() -> None:
-    """A network with input_logit grown from one without starts at gain 0 (the same output);
-    from one with it, it keeps the source's gain; the other way round is refused."""
-    from docdenoise.model import DenoiseNet, ModelConfig
-    from docdenoise.training.loop import warm_start
-
-    torch.manual_seed(2)
-    plain = DenoiseNet(ModelConfig(channels=(4, 8, 8))).eval()
-    passing = DenoiseNet(ModelConfig(channels=(4, 8, 8), input_logit=True)).eval()
-    with torch.no_grad():
-        passing.input_gain.fill_(0.5)  # as if trained: warm_start must reset it
-    warm_start(passing, plain)
-    x = torch.rand(1, 1, 32, 32)
-    with torch.no_grad():
-        assert passing.input_gain.item() == 0.0 and torch.equal(plain(x), passing(x))
-        passing.input_gain.fill_(0.01)
-    again = DenoiseNet(passing.config).eval()
-    warm_start(again, passing)
-    with torch.no_grad():
-        assert torch.equal(again(x), passing(x))
-    with pytest.raises(UsageError, match="input_logit"):
-        warm_start(DenoiseNet(plain.config), passing)
-
-
-def test_warm_start_adds_the_gate_at_zero() -> None:
-    """A network with input_gate grown from one with input_logit alone computes the same (its
-    gate starts at zero); the other way round is refused."""
-    from docdenoise.model import DenoiseNet, ModelConfig
-    from docdenoise.training.loop import warm_start
-
-    torch.manual_seed(3)
-    passing = DenoiseNet(ModelConfig(channels=(4, 8, 8), input_logit=True)).eval()
-    with torch.no_grad():
-        passing.input_gain.fill_(0.01)
-    gated = DenoiseNet(ModelConfig(channels=(4, 8, 8), input_logit=True, input_gate=True))
-    warm_start(gated.eval(), passing)
-    x = torch.rand(1, 1, 32, 32)
-    with torch.no_grad():
-        assert torch.equal(gated(x), passing(x))
-    assert gated.dec1b.weight[4:].abs().sum() == 0
-    with pytest.raises(UsageError, match="input_gate"):
-        warm_start(DenoiseNet(passing.config), gated)
-
-
 @pytest.mark.parametrize("skip", [False, True])
 def test_warm_start_into_wider_and_deeper_computes_the_same(skip: bool) -> None:
     """Wider at every scale and with more bottleneck blocks (the quality model grown from the
     fast one): the same output at first, and every new weight still learns."""
-    from docdenoise.model import DenoiseNet, ModelConfig, channel_groups
-    from docdenoise.training.loop import warm_start
+    from docdenoise.model import DenoiseNet, ModelConfig
+    from docdenoise.training.warm_start import channel_groups, warm_start
 
     torch.manual_seed(1)
     small = ModelConfig(channels=(4, 8, 8), bottleneck_blocks=1, input_skip=True)
@@ -527,7 +508,7 @@ def test_warm_start_into_wider_and_deeper_computes_the_same(skip: bool) -> None:
 def test_warm_start_adds_a_context_level_that_computes_the_same() -> None:
     """A 1/16 context level grown onto a trained network adds nothing at first, and learns."""
     from docdenoise.model import DenoiseNet, ModelConfig
-    from docdenoise.training.loop import warm_start
+    from docdenoise.training.warm_start import warm_start
 
     torch.manual_seed(2)
     source = DenoiseNet(ModelConfig(channels=(4, 8, 8), bottleneck_blocks=1)).eval()
@@ -548,7 +529,7 @@ def test_warm_start_adds_a_context_level_that_computes_the_same() -> None:
 def test_warm_start_refuses_to_shrink() -> None:
     from docdenoise.errors import UsageError
     from docdenoise.model import DenoiseNet, ModelConfig
-    from docdenoise.training.loop import warm_start
+    from docdenoise.training.warm_start import warm_start
 
     big = DenoiseNet(ModelConfig(channels=(8, 8, 16), bottleneck_blocks=2))
     with pytest.raises(UsageError, match="cannot grow"):
@@ -575,8 +556,7 @@ def test_kept_checkpoints_average_and_export(
 ) -> None:
     """[run] keep_from keeps each checkpoint's weights; training.average writes their mean,
     scored on the run's validation set, and export --checkpoint averaged.pt ships it."""
-    from docdenoise.training.average import AVERAGED, KEPT, kept_steps
-    from docdenoise.training.cli import average_main
+    from docdenoise.training.average import AVERAGED
 
     monkeypatch.setattr(data_mod, "generate_pair", fake_pair)
     text = SMOKE.read_text().replace("workers = 1", "workers = 0")
@@ -698,7 +678,7 @@ def test_kept_checkpoints_average_and_export(
 def test_card_names_the_training_precision(monkeypatch: pytest.MonkeyPatch) -> None:
     """A run under autocast says so: the device's own label is inference's (fp32)."""
     from docdenoise.device import DeviceChoice
-    from docdenoise.training.loop import describe_hardware
+    from docdenoise.training.hardware import describe_hardware
 
     monkeypatch.setattr(torch.cuda, "get_device_name", lambda _device: "Test GPU")
     gpu = DeviceChoice(torch.device("cuda"), "Test GPU", "CUDA GPU found", half=False)

@@ -1,4 +1,5 @@
-"""The wheel carries the model, icons and sample, and an installed wheel cleans a page with them.
+"""The wheel carries the model, icons, sample and training recipes, and an installed wheel cleans
+a page with them.
 
 The wheel is built from a copy of the source tree (the checkout gets no ``build/`` folder), with
 ``--no-build-isolation`` (no download). It is installed into a fresh venv that borrows this
@@ -25,6 +26,7 @@ REPO = Path(__file__).resolve().parent.parent
 SOURCES = ("pyproject.toml", "setup.py", "README.md", "docdenoise", "assets")
 IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info", "build", "dist")
 MODEL = "docdenoise-fast.safetensors"
+RECIPES = ("fast", "quality", "smoke")  # docdenoise/training/configs: the shipped models' only
 
 pytestmark = pytest.mark.slow
 
@@ -88,6 +90,8 @@ def test_wheel_installs_and_cleans_with_its_own_assets(tmp_path: Path) -> None:
         wanted = {f"docdenoise/assets/{n}" for n in (MODEL, "docdenoise-fast.json")}
         wanted |= {"docdenoise/assets/sample-scan.png", "docdenoise/assets/sample-clean.png"}
         assert wanted | icons <= names, sorted((wanted | icons) - names)
+        recipes = {n for n in names if n.startswith("docdenoise/training/configs/")}
+        assert recipes == {f"docdenoise/training/configs/{r}.toml" for r in RECIPES}, recipes
         model_sha = _sha256(archive.read(f"docdenoise/assets/{MODEL}"))
     assert model_sha == _sha256((src / "assets" / MODEL).read_bytes())
 
@@ -100,11 +104,15 @@ def test_wheel_installs_and_cleans_with_its_own_assets(tmp_path: Path) -> None:
     env = _clean_env()
     probe = (
         "import docdenoise, docdenoise.assets as a, docdenoise.weights as w;"
-        "print(docdenoise.__file__); print(a.assets_dir()); print(w.resolve_model('fast'))"
+        "from docdenoise.training.config import CONFIG_DIR, load_config;"
+        "print(docdenoise.__file__); print(a.assets_dir()); print(w.resolve_model('fast'));"
+        "print(CONFIG_DIR); print(load_config('fast').name)"
     )
-    package, assets, model = _run([str(python), "-c", probe], work, env).split("\n")[:3]
+    lines = _run([str(python), "-c", probe], work, env).split("\n")
+    package, assets, model, recipe_dir, recipe = lines[:5]
+    assert recipe == "fast"  # docdenoise-train --config fast works from the installed wheel
     venv = (tmp_path / "venv").resolve()
-    for path in (package, assets, model):
+    for path in (package, assets, model, recipe_dir):
         assert Path(path).resolve().is_relative_to(venv), f"{path} is not in the installed wheel"
     assert _sha256(Path(model).read_bytes()) == model_sha
 

@@ -12,7 +12,7 @@ see :mod:`docdenoise.training.loop`); this averages those from ``--from-step`` o
 average on the run's own validation set and writes ``averaged.pt`` beside ``best.pt`` in the
 same format, so ``python -m docdenoise.training.export --checkpoint averaged.pt`` exports it::
 
-    python -m docdenoise.training.average --run runs/fast-cjk --from-step 9000
+    python -m docdenoise.training.average --run runs/fast --from-step 4000
 
 It also blends a fine-tuned run with the weights it was tuned from (WiSE-FT, Wortsman et al.
 2022): ``(1 - share) * base + share * tuned``, element-wise. A run fine-tuned for one thing (a
@@ -28,45 +28,36 @@ A run's directory may be gone (a run trained on another machine, or sessions ago
 exported file and card remain; ``--tuned`` blends that file instead and writes the result and
 its card at ``--out``::
 
-    python -m docdenoise.training.average --tuned runs/fast-self-distil/averaged.safetensors \\
+    python -m docdenoise.training.average --tuned runs/fast/averaged.safetensors \\
         --blend-with assets/docdenoise-quality.safetensors --share 0.5 --out blend.safetensors
 """
 
 from __future__ import annotations
 
+import argparse
 import logging
-import re
+import shlex
+import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
 import torch
 
-from docdenoise.errors import UsageError
+from docdenoise.errors import EXIT_OK, UsageError
 from docdenoise.model import DenoiseNet, ModelConfig
-from docdenoise.training.checkpoint import BEST, LAST, load_checkpoint, save_atomic
+from docdenoise.training.card import build_card
+from docdenoise.training.checkpoint import BEST, LAST, kept_steps, load_checkpoint, save_atomic
 from docdenoise.training.config import config_from_dict
+from docdenoise.training.console import run_command, setup_logging
+from docdenoise.training.data import load_validation
+from docdenoise.training.evaluate import evaluate
 from docdenoise.weights import load_weights, resolve_model, save_weights, sha256_of
 
 log = logging.getLogger(__name__)
 
-KEPT = "kept"
 AVERAGED = "averaged.pt"
 BLENDED = "blended.pt"
-_STEP = re.compile(r"step-(\d+)\.pt")
-
-
-def kept_name(step: int) -> str:
-    return f"step-{step:07d}.pt"
-
-
-def kept_steps(run_dir: Path) -> dict[int, Path]:
-    """The run's kept checkpoints by step."""
-    found = {}
-    for path in (run_dir / KEPT).glob("step-*.pt"):
-        match = _STEP.fullmatch(path.name)
-        if match:
-            found[int(match.group(1))] = path
-    return dict(sorted(found.items()))
 
 
 def mean_state(states: list[dict[str, torch.Tensor]]) -> dict[str, torch.Tensor]:
@@ -114,9 +105,6 @@ def scored_checkpoint(
     The config, training time, commands and hardware come from ``source``, the checkpoint the
     weights were made from (default: the run's ``last.pt``), so that a blend of ``averaged.pt``
     records the averaging among its commands."""
-    from docdenoise.training.data import load_validation
-    from docdenoise.training.evaluate import evaluate
-
     origin = source if source is not None else load_checkpoint(run_dir / LAST)
     config = config_from_dict(origin["config"], str(run_dir))
     model = DenoiseNet(ModelConfig.from_dict(origin["config"]["model"]))
@@ -208,12 +196,6 @@ def blend_files(
     ``command`` last), with ``base`` under ``blended_with`` as :func:`blend_run` records it and
     the blend's metrics scored on the validation set ``tuned``'s config describes, made afresh
     from its seeds."""
-    import tempfile
-
-    from docdenoise.training.data import load_validation
-    from docdenoise.training.evaluate import evaluate
-    from docdenoise.training.export import build_card
-
     _check_share(share)
     tuned_model, tuned_card = load_weights(tuned)
     base_model, base_card = load_weights(base)
@@ -256,7 +238,62 @@ def blend_files(
     return written
 
 
-if __name__ == "__main__":
-    from docdenoise.training.cli import average_entry
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m docdenoise.training.average")
+    what = p.add_mutually_exclusive_group(required=True)
+    what.add_argument("--run", type=Path, help="run directory")
+    what.add_argument("--tuned", type=Path, metavar="WEIGHTS",
+                      help="exported weights to blend, instead of a run's checkpoint")  # fmt: skip
+    p.add_argument("--out", type=Path, help="where --tuned's blend is written (.safetensors)")
+    how = p.add_mutually_exclusive_group(required=True)
+    how.add_argument("--from-step", type=int, help="average the kept weights from this step on")
+    how.add_argument("--blend-with", metavar="WEIGHTS",
+                     help="blend the run's best.pt with the weights it was tuned from")  # fmt: skip
+    p.add_argument("--share", type=float, default=None,
+                   help="the tuned run's share of a blend, 0..1 (with --blend-with)")  # fmt: skip
+    p.add_argument("--checkpoint", default="best.pt",
+                   help="the run's weights to blend (best.pt, last.pt, ...)")  # fmt: skip
+    return p
 
-    average_entry()
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m docdenoise.training.average --run runs/NAME --from-step N``, or
+    ``... --run runs/NAME --blend-with BASE.safetensors --share S [--checkpoint last.pt]``, or
+    ``... --tuned TUNED.safetensors --blend-with BASE.safetensors --share S --out OUT.safetensors``
+    (two exported files, for a run whose directory is gone)."""
+    p = _parser()
+    args = p.parse_args(argv)
+    if (args.blend_with is None) != (args.share is None):
+        p.error("--blend-with and --share go together")
+    if args.tuned is not None and (args.blend_with is None or args.out is None):
+        p.error("--tuned goes with --blend-with, --share and --out")
+    if args.out is not None and args.tuned is None:
+        p.error("--out goes with --tuned (a run's blend is written as its blended.pt)")
+    setup_logging(False)
+    command = shlex.join(["python", "-m", "docdenoise.training.average", *(argv or sys.argv[1:])])
+    return run_command(lambda: _command(args, command))
+
+
+def _command(args: argparse.Namespace, command: str) -> int:
+    """Run what ``main`` parsed and say what was written on stdout (the command's output)."""
+    if args.tuned is not None:
+        card = blend_files(args.tuned, args.blend_with, args.share, args.out, command)
+        rmse = card["metrics"]["val_rmse"]
+        done = (f"wrote {args.out}: {1 - args.share:.2f} x {args.blend_with} + "
+                f"{args.share:.2f} x {args.tuned}, val RMSE {rmse:.5f}")  # fmt: skip
+    elif args.blend_with is not None:
+        result = blend_run(args.run, args.blend_with, args.share, command, args.checkpoint)
+        rmse = result["metrics"]["rmse"]
+        done = (f"wrote {args.run / BLENDED}: {1 - args.share:.2f} x {args.blend_with} + "
+                f"{args.share:.2f} x the run, val RMSE {rmse:.5f}")  # fmt: skip
+    else:
+        result = average_run(args.run, args.from_step, command)
+        steps, rmse = result["averaged_steps"], result["metrics"]["rmse"]
+        done = (f"wrote {args.run / AVERAGED}: {len(steps)} checkpoints, "
+                f"steps {steps[0]}..{steps[-1]}, val RMSE {rmse:.5f}")  # fmt: skip
+    print(done)
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -4,6 +4,8 @@ A run directory ``runs/<name>/`` holds::
 
     last.pt      everything needed to resume: model, optimizer, scaler, step, data cursor, RNG
     best.pt      the weights with the lowest validation RMSE so far, with their metrics
+    kept/        step-N.pt: the weights of each checkpoint from ``[run] keep_from`` on, to average
+    averaged.pt  the kept weights' mean, and blended.pt a blend (docdenoise.training.average)
     val.npz      the fixed validation set (see docdenoise.training.data)
     config.json  the TrainConfig of the latest session, for people
 
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +27,22 @@ from docdenoise.errors import UsageError
 
 LAST = "last.pt"
 BEST = "best.pt"
+KEPT = "kept"
+_STEP = re.compile(r"step-(\d+)\.pt")
+
+
+def kept_name(step: int) -> str:
+    return f"step-{step:07d}.pt"
+
+
+def kept_steps(run_dir: Path) -> dict[int, Path]:
+    """The run's kept checkpoints by step."""
+    found = {}
+    for path in (run_dir / KEPT).glob("step-*.pt"):
+        match = _STEP.fullmatch(path.name)
+        if match:
+            found[int(match.group(1))] = path
+    return dict(sorted(found.items()))
 
 
 def save_atomic(obj: dict[str, Any], path: Path) -> None:

@@ -1,6 +1,6 @@
 """``docdenoise-train``: train, resume and export a model from a TOML config.
 
-    docdenoise-train --config docdenoise/training/configs/fast.toml --out runs/fast
+    docdenoise-train --config fast --out runs/fast     # a bundled recipe, or a .toml file
     docdenoise-train --config ... --out runs/fast --resume          # continue from last.pt
     docdenoise-train --export-only --out runs/fast --export assets/docdenoise-fast.safetensors
     python -m docdenoise.training.export --run runs/fast --out assets/docdenoise-fast.safetensors
@@ -23,7 +23,8 @@ from types import FrameType
 from typing import Any
 
 from docdenoise import allocator
-from docdenoise.errors import EXIT_INTERRUPTED, EXIT_OK, DocDenoiseError, UsageError
+from docdenoise.errors import EXIT_OK, UsageError
+from docdenoise.training.console import run_command, setup_logging
 
 log = logging.getLogger("docdenoise.training")
 
@@ -88,21 +89,6 @@ class _Reporter:
             )  # fmt: skip
 
 
-class _TtyFormatter(logging.Formatter):
-    def format(self, record: logging.LogRecord) -> str:
-        return "\r\x1b[K" + super().format(record)
-
-
-def _setup_logging(tty: bool) -> None:
-    handler = logging.StreamHandler(sys.stderr)
-    fmt = "%(asctime)s %(levelname)s %(message)s"
-    handler.setFormatter(_TtyFormatter(fmt) if tty else logging.Formatter(fmt))
-    root = logging.getLogger("docdenoise")
-    root.handlers[:] = [handler]
-    root.setLevel(logging.INFO)
-    root.propagate = False
-
-
 def _on_sigterm(signum: int, frame: FrameType | None) -> None:
     raise KeyboardInterrupt
 
@@ -147,135 +133,21 @@ def _train(args: argparse.Namespace, command: str, tty: bool) -> int:
     return EXIT_OK
 
 
-def _export_only(
-    run_dir: Path | None,
-    target: Path | None,
-    checkpoint: str = "best.pt",
-    command: str | None = None,
-    name: str | None = None,
-) -> int:
-    from docdenoise.training.checkpoint import LAST, load_checkpoint
-    from docdenoise.training.export import export_run
-
-    if run_dir is None:
-        raise UsageError(None, "--export-only needs the run directory", "pass --out runs/NAME")
-    if target is None:
-        config = load_checkpoint(run_dir / checkpoint).get("config")  # kept/ weights have none
-        config = config or load_checkpoint(run_dir / LAST)["config"]
-        target = Path(config["export"]["path"])
-    card = export_run(run_dir, target, checkpoint, command, name)
-    metrics = card["metrics"]
-    print(f"exported {run_dir / checkpoint} (step {card['steps']}, RMSE {metrics['val_rmse']:.5f}, "
-          f"PSNR {metrics['val_psnr_db']:.2f} dB) to {target}")  # fmt: skip
-    return EXIT_OK
-
-
-def _run(work: Any) -> int:
-    try:
-        return int(work())
-    except DocDenoiseError as exc:
-        print(f"docdenoise-train: {exc}", file=sys.stderr)
-        return exc.exit_code
-    except KeyboardInterrupt:
-        print("\ndocdenoise-train: stopped; continue with --resume", file=sys.stderr)
-        return EXIT_INTERRUPTED
-
-
 def main(argv: list[str] | None = None) -> int:
     allocator.tune()  # a batch's activations reuse the heap: docdenoise.allocator
     args_list = sys.argv[1:] if argv is None else list(argv)
     args = _parser().parse_args(args_list)
     tty = sys.stderr.isatty()
-    _setup_logging(tty)
+    setup_logging(tty)
     if argv is None:
         signal.signal(signal.SIGTERM, _on_sigterm)
     command = shlex.join(["docdenoise-train", *args_list])
     if args.export_only:
-        return _run(lambda: _export_only(args.out, args.export))
-    return _run(lambda: _train(args, command, tty))
+        from docdenoise.training.export import export_command
+
+        return run_command(lambda: export_command(args.out, args.export))
+    return run_command(lambda: _train(args, command, tty))
 
 
 def entry() -> None:
     raise SystemExit(main())
-
-
-def export_main(argv: list[str] | None = None) -> int:
-    """``python -m docdenoise.training.export --run runs/NAME [--out FILE.safetensors]``."""
-    p = argparse.ArgumentParser(prog="python -m docdenoise.training.export")
-    p.add_argument("--run", type=Path, required=True, help="run directory holding best.pt")
-    p.add_argument("--out", type=Path, help="weights file (default: the config's export.path)")
-    p.add_argument("--checkpoint", default="best.pt",
-                   help="best.pt, averaged.pt, last.pt or kept/step-N.pt")  # fmt: skip
-    p.add_argument("--name", help="the model's name in its card (default: the run's export.name)")
-    args = p.parse_args(argv)
-    _setup_logging(False)
-    command = shlex.join(["python", "-m", "docdenoise.training.export", *(argv or sys.argv[1:])])
-    return _run(lambda: _export_only(args.run, args.out, args.checkpoint, command, args.name))
-
-
-def average_main(argv: list[str] | None = None) -> int:
-    """``python -m docdenoise.training.average --run runs/NAME --from-step N``, or
-    ``... --run runs/NAME --blend-with BASE.safetensors --share S [--checkpoint last.pt]``, or
-    ``... --tuned TUNED.safetensors --blend-with BASE.safetensors --share S --out OUT.safetensors``
-    (two exported files, for a run whose directory is gone)."""
-    from docdenoise.training.average import (
-        AVERAGED,
-        BLENDED,
-        average_run,
-        blend_files,
-        blend_run,
-    )
-
-    p = argparse.ArgumentParser(prog="python -m docdenoise.training.average")
-    what = p.add_mutually_exclusive_group(required=True)
-    what.add_argument("--run", type=Path, help="run directory")
-    what.add_argument("--tuned", type=Path, metavar="WEIGHTS",
-                      help="exported weights to blend, instead of a run's checkpoint")  # fmt: skip
-    p.add_argument("--out", type=Path, help="where --tuned's blend is written (.safetensors)")
-    how = p.add_mutually_exclusive_group(required=True)
-    how.add_argument("--from-step", type=int, help="average the kept weights from this step on")
-    how.add_argument("--blend-with", metavar="WEIGHTS",
-                     help="blend the run's best.pt with the weights it was tuned from")  # fmt: skip
-    p.add_argument("--share", type=float, default=None,
-                   help="the tuned run's share of a blend, 0..1 (with --blend-with)")  # fmt: skip
-    p.add_argument("--checkpoint", default="best.pt",
-                   help="the run's weights to blend (best.pt, last.pt, ...)")  # fmt: skip
-    args = p.parse_args(argv)
-    if (args.blend_with is None) != (args.share is None):
-        p.error("--blend-with and --share go together")
-    if args.tuned is not None and (args.blend_with is None or args.out is None):
-        p.error("--tuned goes with --blend-with, --share and --out")
-    if args.out is not None and args.tuned is None:
-        p.error("--out goes with --tuned (a run's blend is written as its blended.pt)")
-    _setup_logging(False)
-    words = ["python", "-m", "docdenoise.training.average", *(argv or sys.argv[1:])]
-
-    def work() -> int:
-        if args.tuned is not None:
-            card = blend_files(args.tuned, args.blend_with, args.share, args.out, shlex.join(words))
-            rmse = card["metrics"]["val_rmse"]
-            print(f"wrote {args.out}: {1 - args.share:.2f} x {args.blend_with} + "
-                  f"{args.share:.2f} x {args.tuned}, val RMSE {rmse:.5f}")  # fmt: skip
-            return EXIT_OK
-        if args.blend_with is not None:
-            command = shlex.join(words)
-            result = blend_run(args.run, args.blend_with, args.share, command, args.checkpoint)
-            rmse = result["metrics"]["rmse"]
-            print(f"wrote {args.run / BLENDED}: {1 - args.share:.2f} x {args.blend_with} + "
-                  f"{args.share:.2f} x the run, val RMSE {rmse:.5f}")  # fmt: skip
-            return EXIT_OK
-        result = average_run(args.run, args.from_step, shlex.join(words))
-        steps, rmse = result["averaged_steps"], result["metrics"]["rmse"]
-        print(f"wrote {args.run / AVERAGED}: {len(steps)} checkpoints, "
-              f"steps {steps[0]}..{steps[-1]}, val RMSE {rmse:.5f}")  # fmt: skip
-        return EXIT_OK
-
-    return _run(work)
-
-
-def average_entry() -> None:
-    raise SystemExit(average_main())
-
-
-def export_entry() -> None:
-    raise SystemExit(export_main())

@@ -3,8 +3,10 @@
 A file has a top-level ``name`` and the sections ``[model]`` (the :class:`ModelConfig` fields),
 ``[data]``, ``[optim]``, ``[loss]``, ``[teacher]``, ``[validation]``, ``[run]`` and ``[export]``;
 a missing key takes the default below, an unknown key or a wrong type is a :class:`UsageError`
-naming the key, so a typo never silently trains the wrong model. See ``configs/fast.toml`` for a
-commented file.
+naming the key, so a typo never silently trains the wrong model. The package holds the recipes
+of the shipped models, ``configs/fast.toml`` and ``configs/quality.toml`` (commented files, with
+the commands that made the shipped weights), and ``configs/smoke.toml`` for the tests; the runs
+that shipped nothing keep theirs in the checkout's ``experiments/configs/``.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ import dataclasses
 import tomllib
 import typing
 from dataclasses import dataclass, field, fields
+from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +25,7 @@ from docdenoise.inference import PASSES
 from docdenoise.model import ModelConfig
 from docdenoise.synth.config import SynthConfig
 
-CONFIG_DIR = Path(__file__).resolve().parent / "configs"
+CONFIG_DIR = resources.files("docdenoise.training") / "configs"  # package data: also in a wheel
 
 
 @dataclass(frozen=True)
@@ -276,16 +280,25 @@ def check_config(config: TrainConfig, source: str = "config") -> None:
         raise UsageError(source, "; ".join(problems), "fix the config file")
 
 
+def bundled_configs() -> list[str]:
+    """The names of the recipes in the package (``fast``, ``quality``, ``smoke``)."""
+    names = (item.name for item in CONFIG_DIR.iterdir() if item.is_file())
+    return sorted(name.removesuffix(".toml") for name in names if name.endswith(".toml"))
+
+
 def load_config(path: str | Path) -> TrainConfig:
-    """Read a TOML file; a bare name like ``fast`` means ``configs/fast.toml`` in the package."""
-    path = Path(path)
-    if not path.suffix and not path.exists():
-        path = CONFIG_DIR / f"{path.name}.toml"
+    """Read a TOML file; a bare name like ``fast`` (no suffix, and no such file here) means the
+    package's ``configs/fast.toml``, read as package data so it works from an installed wheel."""
+    file = Path(path)
+    source: Traversable = file
+    if not file.suffix and not file.exists():
+        source = CONFIG_DIR / f"{file.name}.toml"
     try:
-        with path.open("rb") as fh:
+        with source.open("rb") as fh:
             data = tomllib.load(fh)
     except FileNotFoundError as exc:
-        raise UsageError(path, "config file not found", "pass --config FILE.toml") from exc
+        hint = f"pass --config FILE.toml, or one of {', '.join(bundled_configs())}"
+        raise UsageError(str(source), "config file not found", hint) from exc
     except tomllib.TOMLDecodeError as exc:
-        raise UsageError(path, f"not valid TOML ({exc})", "fix the config file") from exc
-    return config_from_dict(data, str(path))
+        raise UsageError(str(source), f"not valid TOML ({exc})", "fix the config file") from exc
+    return config_from_dict(data, str(source))

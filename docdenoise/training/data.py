@@ -33,7 +33,6 @@ import torch
 
 from docdenoise.errors import DocDenoiseError
 from docdenoise.inference import Denoiser
-from docdenoise.paper import flatten
 from docdenoise.synth.config import SynthConfig
 from docdenoise.training.config import DataConfig, TeacherConfig, ValidationConfig
 
@@ -67,11 +66,6 @@ def generate_pair(
 
     pair = make_pair(seed, size, size, config=synth or SynthConfig())
     return to_uint8(pair.noisy), to_uint8(pair.clean), tuple(pair.degradations)
-
-
-def flattened(noisy: np.ndarray) -> np.ndarray:
-    """A uint8 page divided by its paper (:func:`docdenoise.paper.flatten`), as uint8 again."""
-    return to_uint8(flatten(noisy.astype(np.float32) * np.float32(1 / 255)))
 
 
 def _put(out: Any, stop: Event, item: Any) -> bool:
@@ -208,11 +202,9 @@ class PairPool:
         config: DataConfig,
         generator: torch.Generator,
         *,
-        flatten_paper: bool = False,
         target: Target | None = None,
     ) -> None:
         shape = (config.pool_size, config.window, config.window)
-        self.flatten_paper = flatten_paper  # divide noisy pages by their paper as they come in
         self.target = target
         self.noisy = np.empty(shape, np.uint8)
         self.clean = np.empty(shape, np.uint8)
@@ -229,8 +221,7 @@ class PairPool:
         """Append while there is room, then replace a random old pair."""
         index = self.count if self.count < len(self.noisy) else self._randint(len(self.noisy))
         clean = self.target(pair[1], pair[2]) if self.target else pair[2]
-        noisy = flattened(pair[1]) if self.flatten_paper else pair[1]
-        self.noisy[index], self.clean[index] = noisy, clean
+        self.noisy[index], self.clean[index] = pair[1], clean
         self.count = min(self.count + 1, len(self.noisy))
 
     def sample(self, batch: int) -> tuple[torch.Tensor, torch.Tensor]:

@@ -14,7 +14,7 @@ import numpy as np
 import torch
 
 from docdenoise.model import DenoiseNet
-from docdenoise.training.data import ValidationSet, flattened
+from docdenoise.training.data import ValidationSet
 
 
 @dataclass(frozen=True)
@@ -61,10 +61,7 @@ def per_page_mse(
     try:
         with torch.no_grad():
             for i in range(0, len(val.noisy), batch):
-                pages = val.noisy[i : i + batch]
-                if model.config.flatten_paper:  # as training saw them (PairPool)
-                    pages = np.stack([flattened(page) for page in pages])
-                x = _unit(pages, device)
+                x = _unit(val.noisy[i : i + batch], device)
                 y = _unit(val.clean[i : i + batch], device)
                 with torch.autocast(device.type, amp_dtype or torch.float32, amp_dtype is not None):
                     pred = model(x)

@@ -4,89 +4,27 @@ Works at any time, also while the run is still training (``best.pt`` is replaced
 
     python -m docdenoise.training.export --run runs/fast --out assets/docdenoise-fast.safetensors
 
-The card records what a reader of the weights needs to trust and reproduce them: name, model and
-training config, data and validation seeds, the exact training command(s), validation RMSE/PSNR
-(overall and per degradation), parameter count, FLOPs per pixel, receptive field, training time
-and steps, hardware, dates and library versions.
+What the card says: :mod:`docdenoise.training.card`.
 """
 
 from __future__ import annotations
 
-import datetime as dt
+import argparse
 import logging
+import shlex
+import sys
 from pathlib import Path
 from typing import Any
 
-import torch
-
-import docdenoise
-from docdenoise.model import (
-    DenoiseNet,
-    ModelConfig,
-    count_parameters,
-    flops_per_pixel,
-    receptive_field_radius,
-)
+from docdenoise.errors import EXIT_OK, UsageError
+from docdenoise.model import DenoiseNet, ModelConfig
+from docdenoise.training.average import scored_checkpoint
+from docdenoise.training.card import build_card, utc_iso
 from docdenoise.training.checkpoint import BEST, LAST, load_checkpoint
+from docdenoise.training.console import run_command, setup_logging
 from docdenoise.weights import save_weights
 
 log = logging.getLogger(__name__)
-
-
-def _utc(timestamp: float | None = None) -> str:
-    moment = (
-        dt.datetime.now(dt.UTC)
-        if timestamp is None
-        else dt.datetime.fromtimestamp(timestamp, dt.UTC)
-    )
-    return moment.replace(microsecond=0).isoformat()
-
-
-def build_card(
-    best: dict[str, Any],
-    model: DenoiseNet,
-    *,
-    run_steps: int | None,
-    trained_at: str,
-    name: str | None = None,
-) -> dict[str, Any]:
-    """The model card for the weights in ``best`` (a ``best.pt`` checkpoint); ``name`` replaces
-    the config's ``export.name`` (a run trained as one bundled model, shipped as another)."""
-    config = best["config"]
-    metrics = best["metrics"]
-    return {
-        "name": name or config["export"]["name"],
-        "format_note": "docdenoise model card; weights are float32 safetensors",
-        "data_seed": config["data"]["seed"],
-        "validation": {
-            "seed": config["validation"]["seed"],
-            "pairs": config["validation"]["pairs"],
-            "size": config["validation"]["size"],
-        },
-        "training_config": config,
-        "command": best["commands"][0] if best["commands"] else "",
-        "commands": list(best["commands"]),
-        "metrics": {
-            "val_rmse": metrics["rmse"],
-            "val_psnr_db": metrics["psnr"],
-            "val_input_rmse": metrics["input_rmse"],
-            "val_rmse_per_degradation": metrics["per_degradation_rmse"],
-        },
-        "parameters": count_parameters(model),
-        "flops_per_pixel": flops_per_pixel(model.config),
-        "receptive_field_radius": receptive_field_radius(model.config),
-        "training_time_s": round(float(best["elapsed_s"]), 1),
-        "steps": int(best["step"]),
-        "run_steps": run_steps,
-        "hardware": best["hardware"],
-        **({"averaged_steps": list(best["averaged_steps"])} if "averaged_steps" in best else {}),
-        **({"blended_with": dict(best["blended_with"])} if "blended_with" in best else {}),
-        **({"sources": dict(best["sources"])} if best.get("sources") else {}),
-        "trained_at": trained_at,
-        "exported_at": _utc(),
-        "torch_version": torch.__version__,
-        "docdenoise_version": docdenoise.__version__,
-    }
 
 
 def export_run(
@@ -103,8 +41,6 @@ def export_run(
     ``command``, the export command line as typed, ends the card's ``commands``, so that the
     card alone says how its file was made (training's own export at the end of a run passes
     none: ``docdenoise-train`` wrote that file)."""
-    from docdenoise.training.average import scored_checkpoint
-
     run_dir, out = Path(run_dir), Path(out)
     best = load_checkpoint(run_dir / checkpoint)
     if "metrics" not in best:  # last.pt and kept weights were saved without a validation
@@ -116,14 +52,53 @@ def export_run(
     run_steps = None
     if (run_dir / LAST).is_file():
         run_steps = int(load_checkpoint(run_dir / LAST)["step"])
-    trained_at = _utc((run_dir / checkpoint).stat().st_mtime)
+    trained_at = utc_iso((run_dir / checkpoint).stat().st_mtime)
     card = build_card(best, model.eval(), run_steps=run_steps, trained_at=trained_at, name=name)
     written = save_weights(model, out, card)
     log.info("exported %s (step %d) to %s", run_dir / checkpoint, card["steps"], out)
     return written
 
 
-if __name__ == "__main__":
-    from docdenoise.training.cli import export_entry
+def export_command(
+    run_dir: Path | None,
+    target: Path | None,
+    checkpoint: str = BEST,
+    command: str | None = None,
+    name: str | None = None,
+) -> int:
+    """Export and say so on stdout: ``python -m docdenoise.training.export`` and
+    ``docdenoise-train --export-only``. ``target`` defaults to the run's ``export.path``."""
+    if run_dir is None:
+        raise UsageError(None, "--export-only needs the run directory", "pass --out runs/NAME")
+    if target is None:
+        config = load_checkpoint(run_dir / checkpoint).get("config")  # kept/ weights have none
+        config = config or load_checkpoint(run_dir / LAST)["config"]
+        target = Path(config["export"]["path"])
+    card = export_run(run_dir, target, checkpoint, command, name)
+    metrics = card["metrics"]
+    done = (
+        f"exported {run_dir / checkpoint} (step {card['steps']}, RMSE {metrics['val_rmse']:.5f}, "
+        f"PSNR {metrics['val_psnr_db']:.2f} dB) to {target}"
+    )
+    print(done)
+    return EXIT_OK
 
-    export_entry()
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m docdenoise.training.export --run runs/NAME [--out FILE.safetensors]``."""
+    p = argparse.ArgumentParser(prog="python -m docdenoise.training.export")
+    p.add_argument("--run", type=Path, required=True, help="run directory holding best.pt")
+    p.add_argument("--out", type=Path, help="weights file (default: the config's export.path)")
+    p.add_argument("--checkpoint", default="best.pt",
+                   help="best.pt, averaged.pt, last.pt or kept/step-N.pt")  # fmt: skip
+    p.add_argument("--name", help="the model's name in its card (default: the run's export.name)")
+    args = p.parse_args(argv)
+    setup_logging(False)
+    command = shlex.join(["python", "-m", "docdenoise.training.export", *(argv or sys.argv[1:])])
+    return run_command(
+        lambda: export_command(args.run, args.out, args.checkpoint, command, args.name)
+    )
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

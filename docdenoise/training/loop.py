@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import logging
 import math
-import os
-import platform
 import time
 from collections import deque
 from collections.abc import Generator
@@ -25,13 +23,14 @@ from typing import Any
 
 import torch
 
-from docdenoise.device import DeviceChoice, cpu_threads, pick_device
+from docdenoise.device import cpu_threads, pick_device
 from docdenoise.errors import UsageError
-from docdenoise.model import DenoiseNet, channel_groups, residual_outputs
-from docdenoise.training.average import KEPT, kept_name
+from docdenoise.model import DenoiseNet, ModelConfig
 from docdenoise.training.checkpoint import (
     BEST,
+    KEPT,
     LAST,
+    kept_name,
     load_checkpoint,
     save_atomic,
     write_config_json,
@@ -39,7 +38,9 @@ from docdenoise.training.checkpoint import (
 from docdenoise.training.config import DataConfig, OptimConfig, TrainConfig
 from docdenoise.training.data import PairPool, PairStream, load_validation, teacher_target
 from docdenoise.training.evaluate import Metrics, evaluate
+from docdenoise.training.hardware import amp_dtype_for, describe_hardware
 from docdenoise.training.loss import LossParts, denoise_loss
+from docdenoise.training.warm_start import warm_start
 from docdenoise.weights import load_weights, resolve_model, sha256_of
 
 log = logging.getLogger(__name__)
@@ -97,103 +98,6 @@ def lr_at(step: int, optim: OptimConfig) -> float:
     return optim.lr * (floor + (1.0 - floor) * 0.5 * (1.0 + math.cos(math.pi * t)))
 
 
-def amp_dtype_for(device: torch.device, mode: str) -> torch.dtype | None:
-    """Autocast dtype: only on CUDA; ``auto`` is bf16 where supported, else fp16."""
-    if device.type != "cuda" or mode == "off":
-        return None
-    if mode == "auto":
-        return torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
-    return torch.bfloat16 if mode == "bf16" else torch.float16
-
-
-def describe_hardware(
-    choice: DeviceChoice, threads: int, workers: int, amp: torch.dtype | None = None
-) -> dict[str, Any]:
-    """CPU model (from /proc/cpuinfo), cores, torch threads, data workers, GPU name if any,
-    and the precision training ran in (``amp``: the autocast dtype, None for fp32)."""
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    gpu = torch.cuda.get_device_name(choice.device) if choice.device.type == "cuda" else None
-    device = choice.describe()
-    if choice.device.type == "cpu":  # pick_device names its own thread count, not ours
-        device = f"CPU ({threads} torch threads): {choice.reason}"
-    elif amp is not None:  # describe() names the inference precision (fp32), not training's
-        precision = "bf16" if amp == torch.bfloat16 else "fp16"
-        device = f"{choice.name} ({precision} autocast): {choice.reason}"
-    return {
-        "cpu": cpu,
-        "cpu_cores": os.cpu_count(),
-        "torch_threads": threads,
-        "data_workers": workers,
-        "device": device,
-        "gpu": gpu,
-    }
-
-
-def _placement(old: tuple[int, ...], new: tuple[int, ...]) -> torch.Tensor:
-    """Where each of a smaller layer's channels sits among a grown layer's, group by group."""
-    index: list[int] = []
-    start = 0
-    for size_old, size_new in zip(old, new, strict=False):  # new trailing groups hold none
-        index.extend(range(start, start + size_old))
-        start += size_new
-    return torch.tensor(index, dtype=torch.long)
-
-
-def warm_start(model: DenoiseNet, source: DenoiseNet) -> None:
-    """Seed ``model`` from an equal or smaller network so that it computes exactly what
-    ``source`` does, and can then use its extra capacity as it trains.
-
-    Layer by layer (:func:`~docdenoise.model.channel_groups`), the source's weights go where its
-    channels sit in the grown layer, and the source's output channels get zero weights on the
-    new input channels (``input_skip``'s page, wider features). New output channels keep their
-    random start: every layer that reads them starts with zero weights on them, so they change
-    nothing until training finds them a use. A bottleneck block or a context level the source
-    lacks starts with its last convolution at zero (:func:`~docdenoise.model.residual_outputs`),
-    so it adds nothing. So does the page's own logit (``input_logit``) while its gain is zero,
-    and its gate (``input_gate``) while the last layer draws it at zero.
-    """
-    for option in ("input_logit", "input_gate"):
-        if getattr(source.config, option) and not getattr(model.config, option):
-            raise UsageError(
-                option, f"cannot warm-start a network without {option} from one with it"
-            )
-    old_layout, new_layout = channel_groups(source.config), channel_groups(model.config)
-    zero_start = set(residual_outputs(model.config))
-    old_state, target = source.state_dict(), model.state_dict()  # target shares model's tensors
-    if missing := sorted(set(old_layout) - set(new_layout)):
-        raise UsageError(missing[0], "cannot warm-start a network with fewer bottleneck blocks")
-    with torch.no_grad():
-        for layer, (new_in, new_out) in new_layout.items():
-            weight, bias = target[f"{layer}.weight"], target[f"{layer}.bias"]
-            if layer not in old_layout:  # a new block or level: make it add nothing
-                if layer in zero_start:
-                    weight.zero_()
-                    bias.zero_()
-                continue
-            old_in, old_out = old_layout[layer]
-            fits = len(old_in) <= len(new_in) and len(old_out) == len(new_out)
-            pairs = [*zip(old_in, new_in, strict=False), *zip(old_out, new_out, strict=False)]
-            if not fits or any(o > n for o, n in pairs):
-                old_shape = tuple(old_state[f"{layer}.weight"].shape)
-                raise UsageError(layer, f"cannot grow {old_shape} into {tuple(weight.shape)}")
-            rows, cols = _placement(old_out, new_out), _placement(old_in, new_in)
-            weight[rows] = 0.0
-            weight[rows[:, None], cols] = old_state[f"{layer}.weight"]
-            bias[rows] = old_state[f"{layer}.bias"]
-        if "input_gain" in target:  # the page's logit: the source's gain, or none yet
-            target["input_gain"].copy_(old_state.get("input_gain", torch.zeros(1)))
-        if model.config.input_gate and not source.config.input_gate:  # a gate of zero
-            target["dec1b.weight"][4:] = 0.0
-            target["dec1b.bias"][4:] = 0.0
-
-
 def _new_state(config: TrainConfig, device: torch.device, amp: torch.dtype | None) -> _State:
     torch.manual_seed(config.data.seed)
     model = DenoiseNet(config.model)
@@ -221,7 +125,11 @@ def sources(config: TrainConfig) -> dict[str, str]:
 
 
 def _restore(state: _State, ckpt: dict[str, Any], config: TrainConfig, path: Path) -> None:
-    if ckpt["config"]["model"] != config.model.to_dict():
+    try:
+        same = ModelConfig.from_dict(ckpt["config"]["model"]) == config.model
+    except ValueError:  # a network with an option this version no longer has
+        same = False
+    if not same:
         raise UsageError(path, "checkpoint was trained with another [model] config")
     if ckpt["config"]["data"]["seed"] != config.data.seed:
         log.warning("resuming with data.seed %d, checkpoint has another", config.data.seed)
@@ -343,9 +251,7 @@ def iter_train(
     log.info("training on %s; %s", hw["device"], hw["cpu"])
     with PairStream(config.data, state.next_seed) as stream:
         val = load_validation(run_dir / "val.npz", config.validation)
-        pool = PairPool(
-            config.data, state.generator, flatten_paper=config.model.flatten_paper, target=target
-        )
+        pool = PairPool(config.data, state.generator, target=target)
         total = config.optim.steps
         while pool.count < config.data.min_pool:
             pair = stream.get(timeout=1.0)
