@@ -25,7 +25,7 @@ from common import median, write_section
 from throughput import a4_page
 
 from docdenoise.batch import BatchOptions, BatchReport, Job, iter_batch, plan_batch
-from docdenoise.inference import drain
+from docdenoise.progress import drain
 
 
 def make_pages(folder: Path, count: int, size: tuple[int, int]) -> None:

@@ -69,7 +69,7 @@ def make_pages(count: int) -> list[Path]:
 def end_to_end(paths: Sequence[Path], denoiser: Denoiser, overlap: bool) -> float:
     """Seconds to clean ``paths`` into a fresh folder through the batch path."""
     from docdenoise.batch import BatchOptions, iter_batch, plan_batch
-    from docdenoise.inference import drain
+    from docdenoise.progress import drain
 
     out = CACHE / "out"
     shutil.rmtree(out, ignore_errors=True)

@@ -27,7 +27,10 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from docdenoise import __version__
-from docdenoise.batch import (
+from docdenoise.atomicfile import remove_stale_temps
+from docdenoise.cluster_worker import CleanWorker, WorkerInfo
+from docdenoise.errors import DocDenoiseError, UsageError
+from docdenoise.report import (
     BatchEvent,
     BatchOptions,
     BatchReport,
@@ -35,11 +38,9 @@ from docdenoise.batch import (
     FileResult,
     FileStarted,
     Job,
+    failed_result,
     skipped_result,
 )
-from docdenoise.cluster_worker import CleanWorker, WorkerInfo, failed_result
-from docdenoise.errors import DocDenoiseError, UsageError
-from docdenoise.imageio import remove_stale_temps
 
 log = logging.getLogger(__name__)
 
@@ -296,7 +297,8 @@ class RayPool:
             result: FileResult = self.ray.get(ref)
         except self.ray.exceptions.RayTaskError as exc:  # clean() raised: the worker lives on
             self._idle.append(actor)
-            return failed_result(job, f"unexpected error on a Ray worker ({exc.cause!r})", "")
+            reason = f"unexpected error on a Ray worker ({exc.cause!r})"
+            return failed_result(job.source, reason, "")
         except self.ray.exceptions.RayActorError:
             self._resting[actor] = time.monotonic()  # back in the pool once Ray restarted it
             remove_stale_temps(job.target)  # a worker killed mid-write leaves its hidden temp
@@ -305,7 +307,7 @@ class RayPool:
                 return None
             reason = f"{MAX_ATTEMPTS} Ray workers died while cleaning it (out of memory, a crash)"
             hint = "clean it alone with the local engine to see why, or with a smaller --tile"
-            return failed_result(job, reason, hint)
+            return failed_result(job.source, reason, hint)
         self._idle.append(actor)
         return result
 

@@ -11,8 +11,10 @@ import socket
 from dataclasses import dataclass
 
 from docdenoise import __version__
-from docdenoise.batch import BatchOptions, BatchReport, FileResult, Job, iter_batch
+from docdenoise.batch import iter_batch
 from docdenoise.errors import DocDenoiseError
+from docdenoise.progress import drain
+from docdenoise.report import BatchOptions, BatchReport, FileResult, Job, failed_result
 
 
 @dataclass(frozen=True)
@@ -56,20 +58,11 @@ class CleanWorker:
         if not job.source.exists():
             reason = f"not found on the Ray worker node {socket.gethostname()} (moved or deleted?)"
             hint = "inputs and the output folder must be on storage every node mounts at one path"
-            return failed_result(job, reason, hint)
+            return failed_result(job.source, reason, hint)
         assert self.denoiser is not None, "the pool sends files only to workers that started"
-        from docdenoise.inference import drain
-
         try:
             report: BatchReport = drain(iter_batch([job], self.denoiser, options))
             return report.results[0]
         except Exception as exc:  # the local engine would stop here; one file fails instead
             reason = f"unexpected error ({type(exc).__name__}: {exc})"
-            return failed_result(job, reason, "please report it with this file")
-
-
-def failed_result(job: Job, reason: str, hint: str) -> FileResult:
-    """The report row of a file that failed for ``reason``."""
-    return FileResult(
-        str(job.source), None, "failed", error=str(DocDenoiseError(job.source, reason, hint))
-    )
+            return failed_result(job.source, reason, "please report it with this file")

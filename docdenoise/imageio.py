@@ -1,38 +1,36 @@
 """Load and save document pages: formats, modes, bit depth, DPI, EXIF orientation, multi-page files.
 
-Inside docdenoise a page has one layout: ``Page.pixels`` is an ``(H, W) uint8`` C-contiguous
-array, 255 = white paper, 0 = black ink. Every input (1-bit to 16-bit, palette, alpha, RGB,
-CMYK, multi-page TIFF, PDF) is turned into that at this boundary, and every failure to read or
-write becomes a typed error from :mod:`docdenoise.errors`. Raster pages are decoded and encoded
-by :mod:`docdenoise.rasterio` (Pillow); PDF pages are rendered and written by
-:mod:`docdenoise.pdfio`, imported only when a PDF is met.
+Every input (1-bit to 16-bit, palette, alpha, RGB, CMYK, multi-page TIFF, PDF) is turned into
+the one page layout of :mod:`docdenoise.page` (``(H, W) uint8``, 255 = white) at this boundary,
+and every failure to read or write becomes a typed error from :mod:`docdenoise.errors`. Formats
+come from the table in :mod:`docdenoise.formats`. Raster pages are decoded and encoded by
+:mod:`docdenoise.pillowio` (Pillow); PDF pages are rendered and written by
+:mod:`docdenoise.pdfio`, imported only when a PDF is met. Writes are atomic
+(:mod:`docdenoise.atomicfile`).
 """
 
 from __future__ import annotations
 
-import errno
-import glob
 import os
-import secrets
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import closing, suppress
+from collections.abc import Iterator, Sequence
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
-
-from docdenoise import rasterio
-from docdenoise.errors import (
-    DocDenoiseError,
-    ImageTooLargeError,
-    InvalidImageError,
-    OutputExistsError,
-    OutputWriteError,
-    UsageError,
+from docdenoise import pillowio
+from docdenoise.atomicfile import atomic_write as atomic_write  # re-exported: the public API
+from docdenoise.atomicfile import remove_stale_temps as remove_stale_temps
+from docdenoise.errors import InvalidImageError, UsageError
+from docdenoise.formats import (
+    FORMATS,
+    INPUT_SUFFIXES,
+    MULTI_PAGE_FORMATS,
+    OUTPUT_FORMATS,
+    format_named,
 )
-from docdenoise.rasterio import page_image as page_image  # re-exported, pdfio's old home
-from docdenoise.rasterio import snap_dpi as snap_dpi
-from docdenoise.rasterio import write_raster as _write_raster  # looked up here: patchable
+from docdenoise.limits import BW_THRESHOLD
+from docdenoise.page import DEFAULT_MAX_PIXELS, Page, check_page, check_pixel_count
+from docdenoise.pillowio import write_raster as _write_raster  # looked up here: patchable
 
 __all__ = [
     "DEFAULT_MAX_PIXELS",
@@ -51,24 +49,6 @@ __all__ = [
     "suffix_for",
 ]
 
-DEFAULT_MAX_PIXELS: int = 500_000_000
-INPUT_SUFFIXES: frozenset[str] = frozenset(
-    {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".webp", ".pdf"}
-)
-OUTPUT_FORMATS: tuple[str, ...] = ("png", "tiff", "jpeg", "pdf", "bmp", "webp")
-
-_SUFFIX = {"png": ".png", "tiff": ".tif", "jpeg": ".jpg", "pdf": ".pdf", "bmp": ".bmp"}
-_SUFFIX["webp"] = ".webp"
-_ALIASES = {"tif": "tiff", "jpg": "jpeg"}
-
-
-@dataclass
-class Page:
-    """One page: ``pixels`` is ``(H, W) uint8`` C-contiguous, 255 = white; ``dpi`` is (x, y)."""
-
-    pixels: np.ndarray
-    dpi: tuple[float, float] | None
-
 
 @dataclass
 class Document:
@@ -86,7 +66,7 @@ def is_supported(path: str | os.PathLike[str]) -> bool:
 
 def suffix_for(fmt: str) -> str:
     """The file suffix of an output format: ``'tiff'`` -> ``'.tif'``, ``'jpeg'`` -> ``'.jpg'``."""
-    return _SUFFIX[_normalise_format(None, fmt)]
+    return FORMATS[_normalise_format(None, fmt)].suffix
 
 
 def output_format_for(input_format: str, requested: str | None) -> str:
@@ -125,7 +105,7 @@ def count_pages(path: str | os.PathLike[str]) -> int:
         return pdfio.count_pdf_pages(path)
     if fmt != "tiff":
         return 1
-    return rasterio.count_tiff_frames(path)
+    return pillowio.count_tiff_frames(path)
 
 
 def load_document(
@@ -154,22 +134,11 @@ def iter_pages(
     return _iter_raster_pages(path, fmt, max_pixels)
 
 
-def check_pixel_count(path: Path, size: tuple[int, int], max_pixels: int, page: int) -> None:
-    """Raise ImageTooLargeError when a ``(width, height)`` page is over ``max_pixels``."""
-    width, height = size
-    if width * height > max_pixels:
-        raise ImageTooLargeError(
-            path,
-            f"page {page} is {width} x {height} pixels ({width * height / 1e6:.3g} megapixels), "
-            f"over the limit of {max_pixels / 1e6:.3g} megapixels",
-        )
-
-
 def _iter_raster_pages(path: Path, fmt: str, max_pixels: int) -> Iterator[Page]:
     def check_size(size: tuple[int, int], page: int) -> None:
         check_pixel_count(path, size, max_pixels, page)
 
-    with closing(rasterio.iter_frames(path, fmt, check_size)) as frames:
+    with closing(pillowio.iter_frames(path, fmt, check_size)) as frames:
         for pixels, dpi in frames:
             yield Page(pixels, dpi)
 
@@ -231,8 +200,8 @@ def save_document(
 
 
 def _normalise_format(path: Path | None, fmt: str) -> str:
-    name = _ALIASES.get(fmt.lower(), fmt.lower())
-    if name not in OUTPUT_FORMATS:
+    name = format_named(fmt)
+    if name is None:
         raise UsageError(
             path, f"unknown output format {fmt!r}", f"use one of {', '.join(OUTPUT_FORMATS)}"
         )
@@ -244,110 +213,14 @@ def _check_save_args(
 ) -> None:
     if not pages:
         raise UsageError(path, "no pages to write")
-    if len(pages) > 1 and fmt not in ("tiff", "pdf"):
+    if len(pages) > 1 and fmt not in MULTI_PAGE_FORMATS:
         raise UsageError(
             path, f"{fmt} holds one page but {len(pages)} were given", "write tiff or pdf"
         )
-    if threshold is not None and not 1 <= threshold <= 255:
-        raise UsageError(path, f"bilevel threshold {threshold} is outside 1..255")
+    if threshold is not None and not BW_THRESHOLD.allows(threshold):
+        allowed = f"{BW_THRESHOLD.low}..{BW_THRESHOLD.high}"
+        raise UsageError(path, f"bilevel threshold {threshold} is outside {allowed}")
     if not 1 <= quality <= 100:
         raise UsageError(path, f"JPEG quality {quality} is outside 1..100")
     for page in pages:  # programming errors, not the user's: plain ValueError
-        if page.dpi is not None and min(page.dpi) <= 0:
-            raise ValueError(f"Page.dpi must be positive, got {page.dpi}")
-        if page.pixels.ndim != 2 or page.pixels.dtype != np.uint8:
-            raise ValueError(
-                f"Page.pixels must be (H, W) uint8, got {page.pixels.shape} {page.pixels.dtype}"
-            )
-
-
-def atomic_write(
-    path: str | os.PathLike[str], write: Callable[[Path], None], *, replace: bool = True
-) -> None:
-    """Call ``write(tmp)`` on a hidden file beside ``path``, then move it over ``path`` in one step.
-
-    Readers see the old file or the complete new one, never half of it. On any failure the
-    temporary file is removed and the error raised as OutputWriteError (typed errors from
-    ``write`` pass through unchanged). With ``replace=False`` an existing ``path`` is never
-    replaced, even one that another process creates while we write: OutputExistsError.
-    """
-    path = Path(path)
-    tmp = path.with_name(f"{_temp_prefix(path)}{secrets.token_hex(4)}")
-    try:
-        write(tmp)
-        _fsync(tmp)
-        _publish(tmp, path, replace)
-    except BaseException as exc:
-        with suppress(OSError):
-            tmp.unlink(missing_ok=True)
-        if isinstance(exc, DocDenoiseError) or not isinstance(exc, Exception):
-            raise
-        raise OutputWriteError(path, _write_failure(exc)) from exc
-
-
-def _temp_prefix(path: Path) -> str:
-    return f".{path.name}.tmp-"
-
-
-def remove_stale_temps(path: str | os.PathLike[str]) -> int:
-    """Remove what a killed writer of ``path`` left: its hidden temporary files (never ``path``).
-
-    :func:`atomic_write` removes its temporary file on every error it sees, but a process killed
-    mid-write (a Ray worker, say) sees none. Call this only when no other writer of ``path`` is
-    running. Returns how many files went.
-    """
-    path = Path(path)
-    removed = 0
-    with suppress(OSError):
-        for stale in path.parent.glob(f"{glob.escape(_temp_prefix(path))}*"):
-            with suppress(OSError):
-                stale.unlink()
-                removed += 1
-    return removed
-
-
-def _publish(tmp: Path, path: Path, replace: bool) -> None:
-    """Move the finished ``tmp`` to ``path``; without ``replace``, create-if-absent atomically."""
-    if replace:
-        os.replace(tmp, path)
-        return
-    try:
-        os.link(tmp, path)  # fails if path exists, whoever made it and whenever
-    except FileExistsError:
-        raise OutputExistsError(path, "the output appeared while it was being written") from None
-    except OSError:  # no hard links on this file system (FAT, some network shares)
-        if path.exists():
-            raise OutputExistsError(path, "the output already exists") from None
-        os.replace(tmp, path)
-        return
-    tmp.unlink()
-
-
-def _fsync(tmp: Path) -> None:
-    descriptor = os.open(tmp, os.O_RDWR)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
-
-
-_ERRNO_REASONS = {
-    errno.ENOSPC: "disk full",
-    errno.EDQUOT: "disk quota exceeded",
-    errno.EACCES: "permission denied",
-    errno.EPERM: "permission denied",
-    errno.EROFS: "permission denied (read-only file system)",
-    errno.ENOENT: "the output folder does not exist",
-    errno.ENOTDIR: "the output folder does not exist",
-    errno.ENAMETOOLONG: "the file name is too long",
-    errno.EISDIR: "a folder has that name",
-}
-
-
-def _write_failure(exc: Exception) -> str:
-    """A short reason for a failed write: ``'disk full'``, ``'permission denied'``..."""
-    if isinstance(exc, OSError) and exc.errno in _ERRNO_REASONS:
-        return _ERRNO_REASONS[exc.errno]
-    if isinstance(exc, OSError) and exc.strerror:
-        return f"cannot write the file ({exc.strerror})"
-    return f"cannot write the file ({type(exc).__name__}: {exc})"
+        check_page(page)

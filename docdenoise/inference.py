@@ -1,9 +1,10 @@
 """Denoiser: run the model over a page tile by tile, yielding progress; memory bounded by the tile.
 
 ``Denoiser.iter_denoise(pixels)`` is a generator: it yields a :class:`TileProgress` after every
-tile and *returns* the clean page (``StopIteration.value``; :func:`drain` gets it). The CLI draws
-a progress bar from it, the GUI worker turns it into signals, and cancelling is simply not
-resuming it. Nothing per call is kept on ``self``, so one Denoiser may serve many pages.
+tile and *returns* the clean page (``StopIteration.value``; :func:`~docdenoise.progress.drain`
+gets it). The CLI draws a progress bar from it, the GUI worker turns it into signals, and
+cancelling is simply not resuming it. Nothing per call is kept on ``self``, so one Denoiser may
+serve many pages.
 
 Arrays: pages are ``(H, W)`` greyscale, ``uint8`` (0..255), ``uint16`` (0..65535) or floating
 point in ``[0, 1]``; 1.0/255 is white paper. Only the input page, the output page and one batch of
@@ -14,19 +15,17 @@ optional ``docdenoise[onnx]`` extra; :mod:`docdenoise.onnx_backend`). ``tile_bat
 through one forward pass (windows padded to one shape with more page context, so the result is
 the same); on CUDA the tile size follows the free memory (:mod:`docdenoise.tilesize`).
 
-``passes`` above 1 runs the network over each tile in several mirrored or turned copies and
-averages the outputs turned back (:data:`TURNS`): the bundled ``quality`` model runs in four
-(``fast``, taught to match them, in one). The network's errors differ from one mirror image of a
-page to another; their mean draws fewer stray marks and lower error (docs/benchmarks.md, models).
+``passes`` above 1 averages the network's outputs over mirrored and turned copies of each tile
+(:mod:`docdenoise.passes`): the bundled ``quality`` model runs in four, ``fast`` in one.
 """
 
 from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Callable, Generator, Sequence
-from dataclasses import dataclass, replace
-from typing import Any, TypeVar
+from collections.abc import Generator, Sequence
+from dataclasses import replace
+from typing import Any
 
 import numpy as np
 import torch
@@ -35,17 +34,12 @@ from docdenoise import allocator
 from docdenoise.assets import DEFAULT_MODEL, MODEL_NAMES, bundled_model
 from docdenoise.device import DeviceChoice, cpu_threads, pick_backend, pick_device
 from docdenoise.errors import DeviceError, OutOfMemoryError
+from docdenoise.limits import MIN_TILE
 from docdenoise.model import DenoiseNet, receptive_field_radius
-from docdenoise.paper import divide, paper_shade
+from docdenoise.passes import PASSES, TURNS, Forward, averaged_over_turns
+from docdenoise.progress import TileProgress, drain
 from docdenoise.tilesize import activation_bytes_per_pixel, tile_for_memory
-from docdenoise.tiling import (
-    Tile,
-    grow_window,
-    plan_tiles,
-    read_window,
-    split_tile,
-    write_core,
-)
+from docdenoise.tiling import Tile, grow_window, plan_tiles, read_window, split_tile, write_core
 from docdenoise.weights import load_weights
 
 log = logging.getLogger(__name__)
@@ -57,7 +51,6 @@ log = logging.getLogger(__name__)
 DEFAULT_TILE_CPU = 2048
 DEFAULT_TILE_GPU = 2048  # Apple MPS, which cannot tell its free memory; CUDA sizes from it
 DEFAULT_TILE_BATCH_GPU = 4  # tiles per forward pass on a GPU; the CPU gains nothing (1)
-MIN_TILE = 64
 # The network's output at PAPER_WHITE or above is paper, and written white. Its sigmoid nears
 # white without reaching it, and on some pages it leaves clean paper as a speckle of 253s and
 # 254s among the 255s that nobody can see but that makes a PNG of the page up to three times
@@ -67,70 +60,6 @@ MIN_TILE = 64
 # knee at 0.9 cost 0.0004 of synthetic RMSE, this one 0.0002: the clean pages hold near-whites.
 PAPER_WHITE = 0.99
 PAPER_KNEE = 0.98
-
-T = TypeVar("T")
-Forward = Callable[[np.ndarray], np.ndarray]  # (N, 1, H, W) float32 -> same, [0, 1]
-# The turns of each pass count: (quarter turns counter-clockwise, then mirrored left to right).
-# 2 and 4 keep lines of text horizontal: 4 are exactly the flips training shows the network
-# (``DataConfig.flips``). 8 add the transposes, which turn a page on its side: a network trained
-# only on upright pages reads a wide black bar on its side as a scanner shadow and erases it.
-TURNS: dict[int, tuple[tuple[int, bool], ...]] = {
-    1: ((0, False),),
-    2: ((0, False), (2, False)),
-    4: ((0, False), (0, True), (2, False), (2, True)),
-    8: tuple((k, mirror) for mirror in (False, True) for k in range(4)),
-}
-PASSES = tuple(TURNS)
-
-
-@dataclass(frozen=True)
-class TileProgress:
-    """``done`` of ``total`` tiles of the current page are clean; ``note`` tells of a retry."""
-
-    done: int
-    total: int
-    note: str = ""
-
-
-def drain(gen: Generator[Any, None, T]) -> T:
-    """Run a progress generator to its end and return its value."""
-    while True:
-        try:
-            next(gen)
-        except StopIteration as stop:
-            return stop.value
-
-
-def turn(batch: np.ndarray, quarter_turns: int, mirror: bool) -> np.ndarray:
-    """``(..., H, W)`` turned ``quarter_turns`` times counter-clockwise, then mirrored."""
-    turned = np.rot90(batch, quarter_turns, axes=(-2, -1))
-    return turned[..., ::-1] if mirror else turned
-
-
-def turn_back(batch: np.ndarray, quarter_turns: int, mirror: bool) -> np.ndarray:
-    """Undo :func:`turn`."""
-    unmirrored = batch[..., ::-1] if mirror else batch
-    return np.rot90(unmirrored, -quarter_turns, axes=(-2, -1))
-
-
-def averaged_over_turns(forward: Forward, passes: int) -> Forward:
-    """``forward`` run on the batch in each of the :data:`TURNS` of ``passes``, averaged."""
-    turns = TURNS[passes]
-    if len(turns) == 1:
-        return forward
-
-    def run(batch: np.ndarray) -> np.ndarray:
-        outputs = (
-            turn_back(forward(np.ascontiguousarray(turn(batch, k, mirror))), k, mirror)
-            for k, mirror in turns
-        )
-        total = np.array(next(outputs), dtype=np.float32)  # a copy: the sum is made in it
-        for output in outputs:
-            total += output
-        total *= np.float32(1 / len(turns))
-        return total
-
-    return run
 
 
 def _is_oom(exc: BaseException) -> bool:
@@ -159,24 +88,6 @@ def from_unit_float(values: np.ndarray, dtype: np.dtype[Any]) -> np.ndarray:
     if dtype == np.uint8:
         return (unit * np.float32(255) + np.float32(0.5)).astype(np.uint8)
     return unit.astype(dtype, copy=False)
-
-
-@dataclass(frozen=True)
-class _Page:
-    """A page being cleaned, with its paper's shade when the model wants pages flattened."""
-
-    pixels: np.ndarray
-    shade: np.ndarray | None
-
-    def window(self, tile: Tile) -> tuple[np.ndarray, np.ndarray | None]:
-        shade = None if self.shade is None else read_window(self.shade, tile)
-        return read_window(self.pixels, tile), shade
-
-    def windows(self, tiles: Sequence[Tile]) -> tuple[list[np.ndarray], list[np.ndarray] | None]:
-        pixels = [read_window(self.pixels, t) for t in tiles]
-        if self.shade is None:
-            return pixels, None
-        return pixels, [read_window(self.shade, t) for t in tiles]
 
 
 class Denoiser:
@@ -220,7 +131,6 @@ class Denoiser:
             raise ValueError(f"tile must be at least {MIN_TILE} pixels, got {tile}")
         net = net.to(self.choice.device, self.choice.dtype).eval()
         self.model = net.to(memory_format=torch.channels_last)  # type: ignore[call-overload]
-        self.flatten_paper = net.config.flatten_paper
         self.halo = receptive_field_radius(net.config)
         self.align = net.config.alignment
         onnx = self._onnx_forward(net, backend) if self.choice.backend == "onnx" else None
@@ -268,38 +178,32 @@ class Denoiser:
             y = self.model(x.contiguous(memory_format=torch.channels_last))
         return y.float().cpu().numpy()
 
-    def run_windows(
-        self, windows: Sequence[np.ndarray], shades: Sequence[np.ndarray] | None = None
-    ) -> np.ndarray:
+    def run_windows(self, windows: Sequence[np.ndarray]) -> np.ndarray:
         """Clean same-shape windows in one forward pass: ``n x (h, w)`` -> ``(n, h, w)`` float32.
 
         Inputs are any page dtype; outputs are in [0, 1]. ``h`` and ``w`` must be multiples of
-        ``self.align``. ``shades``: the same windows of the page's :func:`paper_shade`, which
-        a model with ``flatten_paper`` needs (the page is divided by them first).
+        ``self.align``.
         """
-        if self.flatten_paper and shades is None:
-            raise ValueError("this model needs the paper's shade under each window")
         batch = np.empty((len(windows), 1, *windows[0].shape), dtype=np.float32)
         for index, window in enumerate(windows):
-            unit = to_unit_float(window)
-            batch[index, 0] = divide(unit, shades[index]) if shades is not None else unit
+            batch[index, 0] = to_unit_float(window)
         return self._forward(batch)[:, 0]
 
-    def run_window(self, window: np.ndarray, shade: np.ndarray | None = None) -> np.ndarray:
+    def run_window(self, window: np.ndarray) -> np.ndarray:
         """Clean one window: ``(h, w)`` any page dtype -> ``(h, w)`` float32 in [0, 1].
 
         ``h`` and ``w`` must be multiples of ``self.align``.
         """
-        return self.run_windows([window], None if shade is None else [shade])[0]
+        return self.run_windows([window])[0]
 
     def _release_memory(self) -> None:
         if self.choice.device.type == "cuda":
             torch.cuda.empty_cache()
 
-    def _clean_tile(self, page: _Page, out: np.ndarray, tile: Tile, size: int) -> str:
+    def _clean_tile(self, page: np.ndarray, out: np.ndarray, tile: Tile, size: int) -> str:
         """Clean one tile into ``out``; on out-of-memory, split it and retry. Returns a note."""
         try:
-            result = self.run_window(*page.window(tile))
+            result = self.run_window(read_window(page, tile))
         except Exception as exc:
             if not _is_oom(exc):
                 raise
@@ -309,13 +213,13 @@ class Denoiser:
                 raise OutOfMemoryError(None, f"out of memory even at tile {size}") from exc
             note = f"out of memory at tile {size}; retrying with tile {smaller}"
             log.warning(note)
-            for sub in split_tile(tile, smaller, self.halo, self.align, page.pixels.shape):
+            for sub in split_tile(tile, smaller, self.halo, self.align, page.shape):
                 inner = self._clean_tile(page, out, sub, smaller)
             return f"{note}; {inner}" if inner else note
         write_core(out, tile, from_unit_float(result, out.dtype))
         return ""
 
-    def _clean_group(self, page: _Page, out: np.ndarray, group: Sequence[Tile]) -> str:
+    def _clean_group(self, page: np.ndarray, out: np.ndarray, group: Sequence[Tile]) -> str:
         """Clean tiles in one forward pass; on out-of-memory, halve the group. Returns a note.
 
         Windows are grown to the group's largest shape by reading more of the page around them
@@ -324,9 +228,9 @@ class Denoiser:
         if len(group) == 1:
             return self._clean_tile(page, out, group[0], self.tile)
         shape = max(t.window_shape[0] for t in group), max(t.window_shape[1] for t in group)
-        padded = [grow_window(t, shape, page.pixels.shape, self.align) for t in group]
+        padded = [grow_window(t, shape, page.shape, self.align) for t in group]
         try:
-            results = self.run_windows(*page.windows(padded))
+            results = self.run_windows([read_window(page, t) for t in padded])
         except Exception as exc:
             if not _is_oom(exc):
                 raise
@@ -353,11 +257,10 @@ class Denoiser:
         height, width = pixels.shape
         out = np.empty((height, width), dtype=dtype)
         tiles = plan_tiles(height, width, self.tile, self.halo, self.align)
-        page = _Page(pixels, paper_shade(pixels) if self.flatten_paper else None)
         batch, done = self.tile_batch, 0
         while done < len(tiles):
             group = tiles[done : done + batch]
-            note = self._clean_group(page, out, group)
+            note = self._clean_group(pixels, out, group)
             if note:  # ran out of memory: fewer tiles at once for the rest of the page
                 batch = max(1, batch // 2)
             for tile_note in [note] + [""] * (len(group) - 1):

@@ -27,8 +27,8 @@ from typing import Any
 import numpy as np
 import torch
 
+from docdenoise.atomicfile import atomic_write
 from docdenoise.errors import OutputWriteError
-from docdenoise.imageio import atomic_write
 from docdenoise.model import DenoiseNet
 
 log = logging.getLogger(__name__)

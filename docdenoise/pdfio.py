@@ -1,4 +1,5 @@
-"""PDF pages in and out, through pypdfium2 (PDFium). Used by :mod:`docdenoise.imageio`.
+"""PDF pages in and out, through pypdfium2 (PDFium). Used by :mod:`docdenoise.imageio`, beside
+:mod:`docdenoise.pillowio` for rasters.
 
 Reading renders each page to an ``(H, W) uint8`` greyscale array (255 = white) at the page's
 own resolution: a scanned page is rendered at the effective DPI of its largest raster image
@@ -26,8 +27,8 @@ import pypdfium2.raw as pdfium_c
 from PIL import features
 
 from docdenoise.errors import ImageTooLargeError, InvalidImageError
-from docdenoise.imageio import Page, check_pixel_count
-from docdenoise.rasterio import page_image, snap_dpi
+from docdenoise.page import Page, bilevel, check_pixel_count
+from docdenoise.pillowio import page_image, snap_dpi
 
 __all__ = ["NO_IMAGE_DPI", "count_pdf_pages", "iter_pdf_pages", "render_dpi", "write_pdf"]
 
@@ -223,7 +224,7 @@ def _rasterise(page: pdfium.PdfPage, width: int, height: int, dpi: float) -> np.
 
 def _add_page(pdf: pdfium.PdfDocument, page: Page, threshold: int | None) -> None:
     """Append one page holding ``page`` as a Flate-compressed 8-bit image at its DPI."""
-    pixels = page.pixels if threshold is None else np.where(page.pixels >= threshold, 255, 0)
+    pixels = page.pixels if threshold is None else bilevel(page.pixels, threshold)
     height, width = pixels.shape
     x_dpi, y_dpi = page.dpi or (FALLBACK_WRITE_DPI, FALLBACK_WRITE_DPI)
     width_pt, height_pt = width * 72.0 / x_dpi, height * 72.0 / y_dpi

@@ -1,7 +1,8 @@
 """The batch's vocabulary: jobs, options, progress events, per-file results and the report.
 
-Plain data shared by the engines (:mod:`docdenoise.batch`, :mod:`docdenoise.pipeline`,
-:mod:`docdenoise.cluster`) and the shells; :mod:`docdenoise.batch` re-exports every name.
+Plain data shared by the engines (:mod:`docdenoise.batch`, :mod:`docdenoise.executor`,
+:mod:`docdenoise.cluster`) and the shells, with the functions that make a file's report row;
+:mod:`docdenoise.batch` re-exports the names the shells use. No torch, no Pillow.
 """
 
 from __future__ import annotations
@@ -13,8 +14,10 @@ from pathlib import Path
 from typing import Any, Literal
 
 from docdenoise import __version__
-from docdenoise.imageio import DEFAULT_MAX_PIXELS, atomic_write
-from docdenoise.inference import TileProgress
+from docdenoise.atomicfile import atomic_write
+from docdenoise.errors import DocDenoiseError, OutputExistsError
+from docdenoise.page import DEFAULT_MAX_PIXELS, Page
+from docdenoise.progress import TileProgress, run_fraction
 
 Status = Literal["done", "skipped", "failed"]
 
@@ -49,7 +52,7 @@ class BatchOptions:
     max_pixels: int = DEFAULT_MAX_PIXELS
     bilevel_threshold: int | None = None  # None = greyscale output
     strength: float = 1.0  # 1.0 = fully cleaned, 0.0 = original
-    overlap: bool = True  # decode ahead and write behind in threads (docdenoise.pipeline)
+    overlap: bool = True  # decode ahead and write behind in threads (docdenoise.executor)
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,10 @@ class FileStarted:
     index: int  # 0-based position in the batch
     total: int
     job: Job
+
+    def fraction(self, pages: int | None = None) -> float:
+        """How much of the batch is done: the files before this one."""
+        return run_fraction(self.index, self.total)
 
 
 @dataclass(frozen=True)
@@ -66,12 +73,24 @@ class PageProgress:
     page: int  # 0-based page within the file
     tile: TileProgress
 
+    def fraction(self, pages: int | None = None) -> float:
+        """How much of the batch is done, the file's share counted by its ``pages`` when known
+        (else the current page's tiles stand for the whole file)."""
+        within = self.tile.fraction
+        if pages is not None:
+            within = min(1.0, (self.page + within) / pages)
+        return run_fraction(self.index, self.total, within)
+
 
 @dataclass(frozen=True)
 class FileFinished:
     index: int
     total: int
     result: FileResult
+
+    def fraction(self, pages: int | None = None) -> float:
+        """How much of the batch is done: the files up to this one."""
+        return run_fraction(self.index, self.total, 1.0)
 
 
 BatchEvent = FileStarted | PageProgress | FileFinished
@@ -121,3 +140,38 @@ def write_report(report: BatchReport, path: Path) -> None:
         tmp.write_text(text, encoding="utf-8")
 
     atomic_write(Path(path), write)
+
+
+def done_result(job: Job, pages: list[Page], change: float, seconds: float) -> FileResult:
+    """The report row of a written file; ``change`` is the summed absolute change per pixel."""
+    pixels = sum(p.pixels.size for p in pages)
+    residual = round(change / max(1, pixels), 5)
+    return FileResult(
+        str(job.source), str(job.target), "done", round(seconds, 3), pixels, len(pages), residual
+    )
+
+
+def skipped_result(job: Job) -> FileResult:
+    message = "output exists; use --overwrite to replace it"
+    return FileResult(str(job.source), str(job.target), "skipped", error=message)
+
+
+def failed_result(source: Path, reason: str, hint: str) -> FileResult:
+    """The report row of a file that failed for ``reason``, with ``hint`` on what to do."""
+    return FileResult(str(source), None, "failed", error=str(DocDenoiseError(source, reason, hint)))
+
+
+def error_result(job: Job, exc: BaseException) -> FileResult:
+    """The report row of a file that failed with ``exc``; anything unexpected is re-raised.
+
+    Typed errors fail the file alone (an output another run wrote meanwhile makes it
+    skipped); so do ``OSError``, ``MemoryError`` and ``ValueError``, as "unexpected".
+    """
+    if isinstance(exc, OutputExistsError):  # another run wrote it meanwhile: keep theirs
+        return FileResult(str(job.source), str(job.target), "skipped", error=str(exc))
+    if isinstance(exc, DocDenoiseError):
+        return FileResult(str(job.source), None, "failed", error=str(exc))
+    if isinstance(exc, OSError | MemoryError | ValueError):
+        reason = f"unexpected error ({type(exc).__name__}: {exc})"
+        return failed_result(job.source, reason, "please report it with this file")
+    raise exc

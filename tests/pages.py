@@ -1,4 +1,4 @@
-"""Small test pages shared by the batch, pipeline and fault tests."""
+"""Small test pages shared by the batch, executor and fault tests."""
 
 from __future__ import annotations
 

@@ -16,9 +16,9 @@ from docdenoise.inference import (
     PAPER_KNEE,
     PAPER_WHITE,
     Denoiser,
-    TileProgress,
     from_unit_float,
 )
+from docdenoise.progress import TileProgress
 
 
 @pytest.fixture(scope="module")
@@ -67,10 +67,10 @@ def test_closing_the_generator_cancels_within_one_tile(
     calls = 0
     real = den.run_window
 
-    def counting(window: np.ndarray, shade: np.ndarray | None = None) -> np.ndarray:
+    def counting(window: np.ndarray) -> np.ndarray:
         nonlocal calls
         calls += 1
-        return real(window, shade)
+        return real(window)
 
     monkeypatch.setattr(den, "run_window", counting)
     gen = den.iter_denoise(page)
@@ -87,10 +87,10 @@ def test_out_of_memory_retries_with_a_smaller_tile(
     expected = den.denoise(page, dtype=np.float32)
     real = den.run_window
 
-    def small_only(window: np.ndarray, shade: np.ndarray | None = None) -> np.ndarray:
+    def small_only(window: np.ndarray) -> np.ndarray:
         if max(window.shape) > 200:
             raise torch.OutOfMemoryError("CUDA out of memory. Tried to allocate 2.00 GiB")
-        return real(window, shade)
+        return real(window)
 
     monkeypatch.setattr(den, "run_window", small_only)
     events = []
@@ -110,7 +110,7 @@ def test_out_of_memory_at_the_smallest_tile_says_what_to_do(
 ) -> None:
     den = Denoiser(random_model_path, device="cpu", tile=128)
 
-    def always(window: np.ndarray, shade: np.ndarray | None = None) -> np.ndarray:
+    def always(window: np.ndarray) -> np.ndarray:
         raise torch.OutOfMemoryError("out of memory")
 
     monkeypatch.setattr(den, "run_window", always)
@@ -159,11 +159,11 @@ def test_out_of_memory_with_a_batch_halves_it_for_the_rest_of_the_page(
     real = den.run_windows
     sizes: list[int] = []
 
-    def one_only(windows: Sequence[np.ndarray], shades: object = None) -> np.ndarray:
+    def one_only(windows: Sequence[np.ndarray]) -> np.ndarray:
         sizes.append(len(windows))
         if len(windows) > 1:
             raise torch.OutOfMemoryError("CUDA out of memory. Tried to allocate 2.00 GiB")
-        return real(windows, shades)
+        return real(windows)
 
     monkeypatch.setattr(den, "run_windows", one_only)
     events = list(_events(den.iter_denoise(page, dtype=np.float32)))

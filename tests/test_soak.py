@@ -1,4 +1,4 @@
-"""A long batch: 1000 pages through the real pipeline, with memory and file handles held flat.
+"""A long batch: 1000 pages through the real executor, with memory and file handles held flat.
 
 1000 small pages (64 x 64; PNG, with a PDF and a TIFF every 50) are cleaned by the
 random-weights model on the CPU through :func:`docdenoise.batch.iter_batch`, exactly as the CLI

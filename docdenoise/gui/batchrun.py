@@ -5,11 +5,14 @@ from __future__ import annotations
 from collections.abc import Generator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from docdenoise.gui.settings import ModelSpec
-from docdenoise.gui.tasks import EtaClock
 from docdenoise.gui.worker import Task, WorkContext
+from docdenoise.progress import EtaClock, relay
+
+if TYPE_CHECKING:
+    from docdenoise.report import BatchEvent
 
 
 @dataclass(frozen=True)
@@ -65,41 +68,36 @@ def _page_count(path: Path) -> int:
         return 1  # iter_batch reports the real problem
 
 
-def _step(event: Any, total: int, pages: int, clock: EtaClock) -> BatchStep:
+def _step(event: BatchEvent, pages: int, clock: EtaClock) -> BatchStep:
     """A core event (FileStarted, PageProgress, FileFinished) as a BatchStep."""
     from docdenoise.batch import FileStarted, PageProgress
 
+    fraction = event.fraction(pages)
+    eta = clock.eta(fraction)
     if isinstance(event, FileStarted):
-        fraction = event.index / total
-        return BatchStep("started", event.index, fraction, clock.eta(fraction))
+        return BatchStep("started", event.index, fraction, eta)
     if isinstance(event, PageProgress):
         tile = event.tile
-        fraction = (event.index + min(1.0, (event.page + tile.done / tile.total) / pages)) / total
-        eta = clock.eta(fraction)
         return BatchStep("page", event.index, fraction, eta, event.page, tile.done, tile.total)
     result = event.result
-    fraction = (event.index + 1) / total
     details = result.error or result.output or ""
-    eta = clock.eta(fraction)
     return BatchStep("finished", event.index, fraction, eta, status=result.status, details=details)
 
 
-def _steps(gen: Generator[Any, None, Any], total: int) -> Generator[BatchStep, None, Any]:
-    """Drive ``iter_batch``; yields a BatchStep per event and returns its report."""
+def _steps(gen: Generator[BatchEvent, None, Any]) -> Generator[BatchStep, None, Any]:
+    """Drive ``iter_batch``; yields a BatchStep per event and returns its report. Closing it (a
+    cancel) closes ``iter_batch``: the core stops within one tile."""
     from docdenoise.batch import FileStarted
 
     clock, pages = EtaClock(), 1
-    try:
-        while True:
-            try:
-                event = next(gen)
-            except StopIteration as stop:
-                return stop.value
-            if isinstance(event, FileStarted):
-                pages = _page_count(event.job.source)
-            yield _step(event, total, pages, clock)
-    finally:
-        gen.close()  # on cancel: the core stops within one tile
+
+    def step(event: BatchEvent) -> BatchStep:
+        nonlocal pages
+        if isinstance(event, FileStarted):
+            pages = _page_count(event.job.source)
+        return _step(event, pages, clock)
+
+    return (yield from relay(gen, step))
 
 
 def batch_task(spec: ModelSpec, request: BatchRequest) -> Task:
@@ -118,6 +116,6 @@ def batch_task(spec: ModelSpec, request: BatchRequest) -> Task:
             tuple((_name_of(p.source, request.input_dir), p.error or "") for p in problems),
         )
         gen = iter_batch(jobs, ctx.denoiser(spec), options, problems)
-        return (yield from _steps(gen, max(1, len(jobs))))
+        return (yield from _steps(gen))
 
     return run

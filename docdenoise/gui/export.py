@@ -11,15 +11,11 @@ from pathlib import Path
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QFileDialog, QWidget
 
+from docdenoise.formats import FORMATS, MULTI_PAGE_FORMATS, format_for_suffix
 from docdenoise.gui import messages
 from docdenoise.gui.pages import PageEntry
 from docdenoise.gui.settings import EXPORT_FORMATS, AppSettings
 from docdenoise.gui.tasks import ExportItem, ExportPage
-
-SUFFIXES = {"png": ".png", "tiff": ".tif", "jpeg": ".jpg", "pdf": ".pdf"}
-_SUFFIX_FORMATS = {".png": "png", ".tif": "tiff", ".tiff": "tiff", ".jpg": "jpeg", ".jpeg": "jpeg"}
-_SUFFIX_FORMATS[".pdf"] = "pdf"
-MULTI_PAGE_FORMATS = ("tiff", "pdf")
 
 
 def export_page(entry: PageEntry) -> ExportPage:
@@ -31,7 +27,7 @@ def clean_name(entry: PageEntry, fmt: str, whole_document: bool) -> str:
     stem = entry.path.stem
     if entry.count > 1 and not whole_document:
         stem = f"{stem}-p{entry.index + 1}"
-    return f"{stem}-clean{SUFFIXES[fmt]}"
+    return f"{stem}-clean{FORMATS[fmt].suffix}"
 
 
 class ExportPlanner(QObject):
@@ -55,7 +51,7 @@ class ExportPlanner(QObject):
         filters = self._filters(formats)
         fmt = self._settings.output_format
         fmt = fmt if fmt in formats else formats[0]
-        start = Path(self._settings.folder("export")) / Path(name).with_suffix(SUFFIXES[fmt])
+        start = Path(self._settings.folder("export")) / Path(name).with_suffix(FORMATS[fmt].suffix)
         chosen, selected = QFileDialog.getSaveFileName(
             self._window,
             title,
@@ -68,10 +64,10 @@ class ExportPlanner(QObject):
             return None
         path = Path(chosen)
         by_filter = next((f for f, text in filters.items() if text == selected), fmt)
-        fmt = _SUFFIX_FORMATS.get(path.suffix.lower(), "")
+        fmt = format_for_suffix(path.suffix) or ""
         if fmt not in formats:
             fmt = by_filter
-            path = path.with_name(path.name + SUFFIXES[fmt])
+            path = path.with_name(path.name + FORMATS[fmt].suffix)
         if path.exists() and not messages.confirm_overwrite(self._window, [str(path)]):
             return None
         self._settings.set_folder("export", path.parent)

@@ -60,11 +60,6 @@ def thumbnail(pixels: np.ndarray, side: int) -> QImage:
     )
 
 
-def bilevel(pixels: np.ndarray, threshold: int) -> np.ndarray:
-    """Black and white as the exporter writes it: below ``threshold`` is ink (0), else 255."""
-    return np.where(pixels >= threshold, np.uint8(255), np.uint8(0))
-
-
 def _diff_palette() -> list[int]:
     """QRgb colours for codes ``128 + (result - original)``, differences times ``DIFF_GAIN``."""
     table = []

@@ -34,7 +34,7 @@ from docdenoise.gui.worker import DenoiseWorker, WorkerHost
 
 
 def input_filter() -> str:
-    from docdenoise.imageio import INPUT_SUFFIXES
+    from docdenoise.formats import INPUT_SUFFIXES
 
     patterns = " ".join(sorted(f"*{suffix}" for suffix in INPUT_SUFFIXES))
     return QCoreApplication.translate("MainWindow", "Scanned pages ({0})").format(patterns)

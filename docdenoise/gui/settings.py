@@ -15,11 +15,11 @@ from PySide6.QtCore import QByteArray, QSettings
 
 from docdenoise.assets import DEFAULT_MODEL
 from docdenoise.gui.translation import LANGUAGES
+from docdenoise.limits import BW_THRESHOLD, DEFAULT_BW_THRESHOLD, STRENGTH, TILE
 
 MODEL_ENV = "DOCDENOISE_MODEL"
 DEVICES = ("auto", "cpu", "cuda", "mps")
-EXPORT_FORMATS = ("png", "tiff", "jpeg", "pdf")
-DEFAULT_THRESHOLD = 160  # the CLI's --bw default
+EXPORT_FORMATS = ("png", "tiff", "jpeg", "pdf")  # those of docdenoise.formats the GUI offers
 MAX_RECENT = 10
 
 
@@ -78,12 +78,13 @@ class AppSettings:
 
     @property
     def tile(self) -> int:
-        """Tile side in pixels; 0 lets the core choose."""
-        return max(0, self._int("engine/tile", 0))
+        """Tile side in pixels, within the CLI's range (``limits.TILE``); 0 lets the core choose."""
+        tile = self._int("engine/tile", 0)
+        return TILE.clamp(tile) if tile > 0 else 0
 
     @tile.setter
     def tile(self, value: int) -> None:
-        self._set("engine/tile", int(value))
+        self._set("engine/tile", TILE.clamp(int(value)) if value > 0 else 0)
 
     @property
     def model(self) -> str:
@@ -111,7 +112,8 @@ class AppSettings:
 
     @property
     def strength(self) -> int:
-        return min(100, max(0, self._int("output/strength", 100)))
+        """Percent: ``limits.STRENGTH`` times 100."""
+        return round(100 * STRENGTH.clamp(self._int("output/strength", 100) / 100))
 
     @strength.setter
     def strength(self, value: int) -> None:
@@ -127,7 +129,7 @@ class AppSettings:
 
     @property
     def threshold(self) -> int:
-        return min(255, max(1, self._int("output/threshold", DEFAULT_THRESHOLD)))
+        return BW_THRESHOLD.clamp(self._int("output/threshold", DEFAULT_BW_THRESHOLD))
 
     @threshold.setter
     def threshold(self, value: int) -> None:

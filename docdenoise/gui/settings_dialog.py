@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 from docdenoise.assets import DEFAULT_MODEL, bundled_models
 from docdenoise.gui.settings import DEVICES, EXPORT_FORMATS, AppSettings
 from docdenoise.gui.translation import LANGUAGES, NATIVE_NAMES
+from docdenoise.limits import MAX_TILE
 
 
 class SettingsDialog(QDialog):
@@ -37,7 +38,7 @@ class SettingsDialog(QDialog):
             self.device.addItem(names[device], device)
         self.device.setCurrentIndex(DEVICES.index(settings.device))
         self.tile = QSpinBox()
-        self.tile.setRange(0, 8192)
+        self.tile.setRange(0, MAX_TILE)  # 0: automatic; a side under MIN_TILE saves MIN_TILE
         self.tile.setSingleStep(128)
         self.tile.setSpecialValueText(self.tr("Automatic"))
         self.tile.setSuffix(self.tr(" px"))
@@ -120,8 +121,7 @@ class SettingsDialog(QDialog):
 
     def accept(self) -> None:
         self.settings.device = str(self.device.currentData())
-        tile = self.tile.value()
-        self.settings.tile = 0 if tile == 0 else max(128, tile // 8 * 8)
+        self.settings.tile = self.tile.value()  # the core rounds it to the model's alignment
         self.settings.output_format = str(self.fmt.currentData())
         name = str(self.model.currentData())
         self.settings.model = name or self.model_file.text().strip()

@@ -1,15 +1,15 @@
 """The work the GUI hands to :class:`~docdenoise.gui.worker.DenoiseWorker`, as generator tasks.
 
 Each ``*_task(...)`` returns a function of a :class:`WorkContext` that yields progress payloads
-(small frozen dataclasses below) and returns a result. The cleaning core is imported inside the
-tasks, so torch is only ever imported in a worker thread. Payloads hold data, never translated
-text: the GUI words them.
+(small frozen dataclasses below) and returns a result. The steps are the core's
+(:mod:`docdenoise.cleaning`, :mod:`docdenoise.progress`, the folder walk of
+:mod:`docdenoise.batch`), imported inside the tasks, so torch is only ever imported in a worker
+thread. Payloads hold data, never translated text: the GUI words them.
 """
 
 from __future__ import annotations
 
 import os
-import time
 from collections.abc import Generator, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,25 +18,15 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from PySide6.QtGui import QImage
 
-from docdenoise.gui.imaging import DIFF_PALETTE, Picture, bilevel, difference_codes, thumbnail
+from docdenoise.gui.imaging import DIFF_PALETTE, Picture, difference_codes, thumbnail
 from docdenoise.gui.settings import ModelSpec
 from docdenoise.gui.worker import Task, WorkContext
+from docdenoise.page import bilevel
+from docdenoise.progress import EtaClock
 
 if TYPE_CHECKING:
     from docdenoise.inference import Denoiser
-
-
-class EtaClock:
-    """Seconds left from the fraction done, once there is enough to go on."""
-
-    def __init__(self) -> None:
-        self.started = time.monotonic()
-
-    def eta(self, fraction: float) -> float | None:
-        elapsed = time.monotonic() - self.started
-        if fraction <= 0.0 or elapsed < 0.5:
-            return None
-        return elapsed * (1.0 - fraction) / fraction
+    from docdenoise.report import PageProgress
 
 
 # -- model -------------------------------------------------------------------------------------
@@ -104,19 +94,19 @@ class PageCleaned:
 def _clean_page(
     denoiser: Denoiser, job: PageJob, position: int, pages: int, clock: EtaClock
 ) -> Generator[CleanProgress, None, np.ndarray]:
-    gen = denoiser.iter_denoise(job.pixels)
-    try:
-        while True:
-            try:
-                tile = next(gen)
-            except StopIteration as stop:
-                return stop.value
-            fraction = (position + tile.done / tile.total) / pages
-            yield CleanProgress(
-                position, pages, tile.done, tile.total, fraction, clock.eta(fraction), job.label
-            )
-    finally:
-        gen.close()  # on cancel: stop the core at once, not when garbage is collected
+    """The core's ``clean_page`` at strength 1.0 (the GUI blends when it draws and exports)."""
+    from docdenoise.cleaning import clean_page
+    from docdenoise.page import Page
+    from docdenoise.progress import relay
+
+    def progress(event: PageProgress) -> CleanProgress:
+        tile, fraction = event.tile, event.fraction()
+        eta = clock.eta(fraction)
+        return CleanProgress(position, pages, tile.done, tile.total, fraction, eta, job.label)
+
+    gen = clean_page(Page(job.pixels, None), denoiser, 1.0, position, pages)
+    cleaned = yield from relay(gen, progress)  # closed on cancel: the core stops at once
+    return cleaned.pixels
 
 
 def clean_task(spec: ModelSpec, jobs: Sequence[PageJob]) -> Task:
@@ -163,7 +153,7 @@ def render_task(request: RenderRequest) -> Task:
         before = Picture.from_array(request.original) if request.want_before else None
         if request.cleaned is None:
             return Rendered(request, before, None, None)
-        from docdenoise.batch import blend  # the core's blend, so the preview is the export
+        from docdenoise.cleaning import blend  # the core's blend, so the preview is the export
 
         mixed = blend(request.original, request.cleaned, request.strength)
         after = mixed if request.threshold is None else bilevel(mixed, request.threshold)
@@ -190,23 +180,18 @@ class LoadFailed:
     message: str
 
 
-def expand_inputs(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
-    """Files as given; folders replaced by the supported files below them (hidden ones skipped)."""
-    from docdenoise.imageio import is_supported
+def expand_inputs(
+    paths: Iterable[str | os.PathLike[str]],
+) -> tuple[list[Path], list[LoadFailed]]:
+    """Files as given; folders replaced by the supported files below them, listed by the core's
+    walk (hidden ones skipped, links followed); symlink loops and broken links are failures."""
+    from docdenoise.batch import FileResult, walk_folder
 
     files: list[Path] = []
+    problems: list[FileResult] = []
     for item in map(Path, paths):
-        if not item.is_dir():
-            files.append(item)
-            continue
-        for dirpath, dirnames, filenames in os.walk(item):
-            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-            files.extend(
-                Path(dirpath) / name
-                for name in sorted(filenames)
-                if not name.startswith(".") and is_supported(name)
-            )
-    return files
+        files.extend(walk_folder(item, problems) if item.is_dir() else [item])
+    return files, [LoadFailed(Path(p.source), p.error or "") for p in problems]
 
 
 def load_task(paths: Sequence[str | os.PathLike[str]], thumb_side: int) -> Task:
@@ -217,7 +202,9 @@ def load_task(paths: Sequence[str | os.PathLike[str]], thumb_side: int) -> Task:
         from docdenoise.imageio import count_pages, iter_pages
 
         loaded = 0
-        for path in expand_inputs(paths):
+        files, problems = expand_inputs(paths)
+        yield from problems
+        for path in files:
             try:
                 count = count_pages(path)
                 for index, page in enumerate(iter_pages(path)):
@@ -256,7 +243,9 @@ def export_task(
     """Clean what is not clean yet, then write each item with ``save_document``."""
 
     def run(ctx: WorkContext) -> Generator[CleanProgress | PageCleaned, None, list[Path]]:
-        from docdenoise.imageio import Page, save_document
+        from docdenoise.cleaning import blend
+        from docdenoise.imageio import save_document
+        from docdenoise.page import Page
 
         todo = [p for item in items for p in item.pages if p.cleaned is None]
         done: dict[int, np.ndarray] = {}
@@ -267,7 +256,6 @@ def export_task(
                 job = PageJob(page.key, page.pixels, page.label)
                 done[page.key] = yield from _clean_page(denoiser, job, position, len(todo), clock)
                 yield PageCleaned(page.key, done[page.key])
-        from docdenoise.batch import blend
 
         written = []
         for item in items:

@@ -10,8 +10,10 @@ from guitools import arm, open_and_wait, write_page
 from PIL import Image
 from PySide6.QtWidgets import QFileDialog
 
+from docdenoise.formats import OUTPUT_FORMATS
 from docdenoise.gui import messages
 from docdenoise.gui.mainwindow import MainWindow
+from docdenoise.gui.settings import EXPORT_FORMATS
 
 
 def choose_file(monkeypatch: pytest.MonkeyPatch, path: Path, selected: str = "") -> list[Any]:
@@ -122,3 +124,7 @@ def test_export_all_to_a_folder(
     assert sorted(p.name for p in written) == ["a-clean.tif", "b-clean.tif"]
     with Image.open(out / "b-clean.tif") as image:
         assert image.n_frames == 2
+
+
+def test_the_gui_offers_formats_of_the_core_table() -> None:
+    assert set(EXPORT_FORMATS) <= set(OUTPUT_FORMATS)

@@ -100,6 +100,26 @@ def test_a_broken_file_is_reported_and_the_rest_open(
     assert "bad.png" in shown[0][0]  # the core's message, naming the file
 
 
+def test_a_folder_with_a_symlink_loop_and_a_broken_link_opens_the_rest(
+    qtbot: Any, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """The GUI walks a folder with the core's walk: a loop is walked once, and both the loop and
+    the broken link are reported."""
+    folder = tmp_path / "folder"
+    write_page(folder / "sub" / "page.png")
+    (folder / "sub" / "up").symlink_to(folder, target_is_directory=True)
+    (folder / "gone.png").symlink_to(tmp_path / "missing.png")
+    shown: list[list[str]] = []
+    monkeypatch.setattr(messages, "show_failures", lambda _p, _t, failures: shown.append(failures))
+
+    drop(qtbot, window, [folder])
+
+    assert [e.path.name for e in window.pages.all_entries()] == ["page.png"]
+    assert len(shown) == 1 and len(shown[0]) == 2
+    text = " ".join(shown[0])
+    assert "symlink loop" in text and "broken link" in text and "gone.png" in text
+
+
 def test_opened_paths_go_to_the_recent_menu(qtbot: Any, window: MainWindow, tmp_path: Path):
     page = write_page(tmp_path / "recent.png")
     drop(qtbot, window, [page])

@@ -1,6 +1,7 @@
-"""Overlapped batch: the next page decodes and the last file encodes while the model cleans.
+"""The overlapped executor: the next page decodes and the last file encodes while the model cleans.
 
-:func:`iter_overlapped` runs a batch for :func:`docdenoise.batch.iter_batch` on three threads:
+:func:`iter_overlapped` runs a batch for :func:`docdenoise.batch.iter_batch` on three threads,
+with the steps of :mod:`docdenoise.cleaning`:
 
 * a *reader* decodes one page ahead (:class:`_Reader` over :class:`_PageStream`);
 * the caller's thread runs the model (torch releases the GIL inside its convolutions);
@@ -26,23 +27,25 @@ from collections import deque
 from collections.abc import Generator, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from docdenoise.batch import (
+from docdenoise.cleaning import clean_page, mean_abs_change, write_output
+from docdenoise.imageio import iter_pages
+from docdenoise.page import Page
+from docdenoise.report import (
     BatchEvent,
     BatchOptions,
     FileFinished,
     FileResult,
     FileStarted,
     Job,
-    clean_page,
     done_result,
     error_result,
-    mean_abs_change,
     skipped_result,
-    write_output,
 )
-from docdenoise.imageio import Page, iter_pages
-from docdenoise.inference import Denoiser
+
+if TYPE_CHECKING:
+    from docdenoise.inference import Denoiser
 
 
 @dataclass(frozen=True)
@@ -207,7 +210,8 @@ class _Run:
 
     def _clean(self, page: Page, index: int, number: int) -> Generator[BatchEvent, None, Page]:
         """``clean_page``, its progress through :meth:`_emit` (held while the writer works)."""
-        gen = clean_page(page, self.denoiser, self.options, index, len(self.jobs), number)
+        strength = self.options.strength
+        gen = clean_page(page, self.denoiser, strength, index, len(self.jobs), number)
         while True:
             try:
                 progress = next(gen)

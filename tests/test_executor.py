@@ -1,7 +1,7 @@
-"""The overlapped batch (docdenoise.pipeline): same results as one file at a time, real overlap.
+"""The overlapped executor (docdenoise.executor): same results as one file at a time, real overlap.
 
 ``BatchOptions(overlap=False)`` runs the plain loop in ``docdenoise.batch``; the default runs
-the pipeline (decode ahead, write behind). The pipeline must give byte-identical outputs, the
+the executor (decode ahead, write behind). The executor must give byte-identical outputs, the
 same report rows and the same events in the same order; the overlap itself is proven with
 gates that deadlock (and time out) unless decoding, cleaning and writing run at the same time.
 """
@@ -23,7 +23,7 @@ import pytest
 from handles import open_handles
 from pages import ink
 
-from docdenoise import imageio, pipeline
+from docdenoise import executor, imageio
 from docdenoise.batch import (
     BatchEvent,
     BatchOptions,
@@ -157,7 +157,7 @@ def test_decoding_cleaning_and_writing_really_overlap(
     by_shape = {shape: Path(name).stem for name, shape in sizes.items()}
     gates = {k: threading.Event() for k in ("b decoded", "b cleaning")}
     misses: list[str] = []
-    real_pages = pipeline.iter_pages
+    real_pages = executor.iter_pages
     real_denoise = denoiser.iter_denoise
     real_write = imageio._write_raster
     threads: dict[str, str] = {}
@@ -184,7 +184,7 @@ def test_decoding_cleaning_and_writing_really_overlap(
             _gate("b cleaning", gates, misses)
         real_write(pages, tmp, *args)
 
-    monkeypatch.setattr(pipeline, "iter_pages", pages)
+    monkeypatch.setattr(executor, "iter_pages", pages)
     monkeypatch.setattr(denoiser, "iter_denoise", iter_denoise)
     monkeypatch.setattr(imageio, "_write_raster", write)
     jobs, _ = plan_batch([source], tmp_path / "out", BatchOptions())
@@ -211,7 +211,7 @@ def test_at_most_one_page_ahead_and_one_file_behind(
         save_document(pages, source / f"p{index}.tif")
     counts = {"decoded": 0, "cleaning": 0, "written": 0}
     lag: list[int] = []
-    real_pages = pipeline.iter_pages
+    real_pages = executor.iter_pages
     real_denoise = denoiser.iter_denoise
     real_write = imageio._write_raster
     lock = threading.Lock()
@@ -233,7 +233,7 @@ def test_at_most_one_page_ahead_and_one_file_behind(
         with lock:
             counts["written"] += 1
 
-    monkeypatch.setattr(pipeline, "iter_pages", pages)
+    monkeypatch.setattr(executor, "iter_pages", pages)
     monkeypatch.setattr(denoiser, "iter_denoise", iter_denoise)
     monkeypatch.setattr(imageio, "_write_raster", write)
     jobs, _ = plan_batch([source], tmp_path / "out", BatchOptions())

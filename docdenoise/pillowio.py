@@ -1,10 +1,11 @@
-"""Pillow raster pages: decode PNG/JPEG/TIFF/BMP/WebP frames to grey pixels and encode them back.
+"""Raster pages through Pillow: decode PNG/JPEG/TIFF/BMP/WebP frames to grey pixels, encode back.
 
 Decoding turns any mode (1-bit to 16-bit, float, palette, alpha, RGB, CMYK...) into an upright
 ``(H, W) uint8`` C-contiguous array, 255 = white, converted strip by strip so a huge page needs
 little scratch memory; alpha is composited over white paper, EXIF orientation is applied and
 the DPI is read. Everything Pillow raises while reading becomes a typed error from
-:mod:`docdenoise.errors`. Used by :mod:`docdenoise.imageio`, which owns the public API.
+:mod:`docdenoise.errors`. Used by :mod:`docdenoise.imageio`, which owns the public API;
+:mod:`docdenoise.pdfio` is its PDF sibling.
 """
 
 from __future__ import annotations
@@ -15,15 +16,13 @@ import threading
 from collections.abc import Callable, Generator, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
 from PIL import ExifTags, Image, UnidentifiedImageError
 
 from docdenoise.errors import DocDenoiseError, ImageTooLargeError, InvalidImageError
-
-if TYPE_CHECKING:
-    from docdenoise.imageio import Page
+from docdenoise.formats import FORMATS
+from docdenoise.page import Page, is_paper
 
 __all__ = [
     "count_tiff_frames",
@@ -33,8 +32,6 @@ __all__ = [
     "write_raster",
 ]
 
-_PIL_FORMAT = {"png": "PNG", "jpeg": "JPEG", "tiff": "TIFF", "bmp": "BMP", "webp": "WEBP"}
-_ONE_BIT_FORMATS = ("png", "tiff", "bmp")  # others store a bilevel page as 8-bit 0/255
 _STRIP_ROWS = 256  # conversion works in strips so a huge page needs little scratch memory
 _ORIENT = {  # EXIF orientation -> the numpy equivalent of PIL.ImageOps.exif_transpose
     2: lambda a: a[:, ::-1],
@@ -66,7 +63,7 @@ def iter_frames(
     or closed.
     """
     with _decoding(path, "the file"), _PILLOW_CHECK_OFF:
-        im = Image.open(path, formats=[_PIL_FORMAT[fmt]])
+        im = Image.open(path, formats=[_pillow_name(fmt)])
     try:
         with _decoding(path, "the file"), _PILLOW_CHECK_OFF:  # walks every IFD of a TIFF
             frames = int(getattr(im, "n_frames", 1)) if fmt == "tiff" else 1
@@ -230,7 +227,7 @@ def page_image(page: Page, threshold: int | None, one_bit: bool) -> Image.Image:
     """A Pillow image of a page: mode ``'L'``, or bilevel (mode ``'1'``, or ``'L'`` 0/255)."""
     if threshold is None:
         return Image.fromarray(np.ascontiguousarray(page.pixels))
-    white = page.pixels >= threshold
+    white = is_paper(page.pixels, threshold)
     return Image.fromarray(white if one_bit else white.astype(np.uint8) * np.uint8(255))
 
 
@@ -242,13 +239,20 @@ def write_raster(
     ``threshold``: store bilevel (1-bit where the format allows); ``quality``: JPEG quality.
     Arguments are assumed checked by the caller; Pillow's errors pass through.
     """
-    images = [page_image(page, threshold, fmt in _ONE_BIT_FORMATS) for page in pages]
+    images = [page_image(page, threshold, FORMATS[fmt].one_bit) for page in pages]
     for image, page in zip(images[1:], pages[1:], strict=True):
         image.encoderinfo = _save_params(fmt, image.mode, page.dpi, quality)  # per-frame options
     params = _save_params(fmt, images[0].mode, pages[0].dpi, quality)
     if len(images) > 1:
         params.update(save_all=True, append_images=images[1:])
-    images[0].save(tmp, format=_PIL_FORMAT[fmt], **params)
+    images[0].save(tmp, format=_pillow_name(fmt), **params)
+
+
+def _pillow_name(fmt: str) -> str:
+    name = FORMATS[fmt].pillow
+    if name is None:
+        raise ValueError(f"{fmt} is not a Pillow format")
+    return name
 
 
 def _save_params(
