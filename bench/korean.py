@@ -2,11 +2,11 @@
 
     .venv/bin/python bench/korean.py [--model fast]
 
-The pages are those of ``tests/test_korean.py`` (issue 9), which imports them from here:
-synthetic Korean forms (``form.ko``: Hangul with some Hanja, rules and boxes) of 1024 x 1024 px
-at 150 and 300 dpi with dense 8-10 pt text, spoiled by ``docdenoise.synth.moderate_damage``
-(yellowed paper, one coffee, tea or water stain, uneven light, scanner noise). Seeds are far
-from the training, validation and other quality seeds.
+The pages are those of ``tests/test_korean.py`` (issue 9), both made by
+``docdenoise.synth.korean_forms``: synthetic Korean forms (``form.ko``: Hangul with some Hanja,
+rules and boxes) of 1024 x 1024 px at 150 and 300 dpi with dense 8-10 pt text, spoiled by
+``docdenoise.synth.moderate_damage`` (yellowed paper, one coffee, tea or water stain, uneven
+light, scanner noise). Seeds are far from the training, validation and other quality seeds.
 
 * **Stroke ink kept**: of the pixels that are clearly ink on the clean page (darker than
   ``INK_CORE``), the share still darker than ``KEPT_BELOW`` after cleaning (target 99%).
@@ -18,60 +18,24 @@ from the training, validation and other quality seeds.
 from __future__ import annotations
 
 import argparse
-import os
 import re
-import subprocess
 import sys
-import tempfile
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from baselines import to_uint8
-from ocr import levenshtein
+from ocr import tesseract_text
+from rapidfuzz.distance import Levenshtein
 
-KOREAN_SEED = 1_800_000_000
-PAGES = (("form.ko", 150), ("form.ko", 300), ("form.ko", 150), ("form.ko", 300))
-PAGE_SIZE = 1024
+from docdenoise.synth.korean_forms import KoreanPage, korean_pages
+
 INK_CORE = 0.4  # a pixel counts as stroke ink when the clean page is at least this dark...
 KEPT_BELOW = 0.5  # ...and is kept when the cleaned page is still darker than this
 LEADER = re.compile(r"[.…·]{3,}")
-
-
-@dataclass
-class KoreanPage:
-    label: str
-    dpi: int
-    clean: np.ndarray  # (H, W) float32 in [0, 1]
-    text: str
-    noisy: np.ndarray  # (H, W) uint8
-
-
-def korean_pages() -> list[KoreanPage]:
-    """The damaged Korean form pages, the same on every call."""
-    from docdenoise.synth import MODERATE_STAINS, SynthConfig, moderate_damage, render_clean
-
-    dense_small = SynthConfig(pt_range=(8.0, 10.0))
-    out = []
-    for index, (layout, dpi) in enumerate(PAGES):
-        page_seq, noise_seq = np.random.SeedSequence(KOREAN_SEED + index).spawn(2)
-        page = render_clean(
-            np.random.default_rng(page_seq),
-            PAGE_SIZE,
-            PAGE_SIZE,
-            config=dense_small,
-            layout=layout,
-            dpi=dpi,
-        )
-        stain = MODERATE_STAINS[index % len(MODERATE_STAINS)]
-        noisy = moderate_damage(page.pixels, np.random.default_rng(noise_seq), stain)
-        out.append(KoreanPage(f"{layout} {dpi} dpi {stain}", dpi, page.pixels, page.text, noisy))
-    return out
 
 
 def ink_kept(clean: np.ndarray, cleaned: np.ndarray) -> tuple[int, int]:
@@ -85,28 +49,14 @@ def normalise(text: str) -> str:
     return LEADER.sub("", "".join(unicodedata.normalize("NFC", text).split()))
 
 
-def read_korean(pixels: np.ndarray, dpi: int) -> str:
-    """Tesseract's reading (kor, one thread) of an (H, W) uint8 page."""
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "page.png"
-        Image.fromarray(pixels).save(path, dpi=(dpi, dpi))
-        result = subprocess.run(
-            ["tesseract", str(path), "stdout", "-l", "kor", "--dpi", str(dpi)],
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=True,
-            env={**os.environ, "OMP_THREAD_LIMIT": "1"},
-        )
-    return result.stdout
-
-
 def korean_cer(pages: list[KoreanPage], pixels: Callable[[KoreanPage], np.ndarray]) -> float:
     """Character error rate of Tesseract on ``pixels(page)`` (uint8), all pages together."""
     errors = total = 0
     for page in pages:
         reference = normalise(page.text)
-        errors += levenshtein(normalise(read_korean(pixels(page), page.dpi)), reference)
+        errors += Levenshtein.distance(
+            normalise(tesseract_text(pixels(page), page.dpi, lang="kor")), reference
+        )
         total += len(reference)
     return errors / max(1, total)
 

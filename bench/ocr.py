@@ -29,6 +29,7 @@ from pathlib import Path
 
 import numpy as np
 from PIL import Image
+from rapidfuzz.distance import Levenshtein
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from baselines import to_uint8
@@ -57,34 +58,15 @@ def normalise_text(text: str) -> str:
     return " ".join(unicodedata.normalize("NFC", text).split())
 
 
-def levenshtein(a: str, b: str) -> int:
-    """Edit distance (insertions, deletions, substitutions all cost 1), one numpy row per char.
-
-    Within a row, chains of insertions are a running minimum: ``cur[j] = min_k(tmp[k] + j - k)``.
-    """
-    if len(a) < len(b):
-        a, b = b, a
-    if not b:
-        return len(a)
-    codes = np.array([ord(c) for c in b], dtype=np.int64)
-    steps = np.arange(len(b) + 1, dtype=np.int64)
-    row = steps.copy()
-    for char in a:
-        tmp = np.empty_like(row)
-        tmp[0] = row[0] + 1
-        np.minimum(row[:-1] + (codes != ord(char)), row[1:] + 1, out=tmp[1:])
-        row = np.minimum.accumulate(tmp - steps) + steps
-    return int(row[-1])
-
-
 def cer(hypothesis: str, reference: str) -> float:
     """Character error rate of ``hypothesis`` against ``reference`` (both normalised first)."""
     hyp, ref = normalise_text(hypothesis), normalise_text(reference)
-    return levenshtein(hyp, ref) / max(len(ref), 1)
+    return Levenshtein.distance(hyp, ref) / max(len(ref), 1)
 
 
-def tesseract_text(page: np.ndarray, dpi: int = OCR_DPI) -> str:
-    """The text Tesseract (eng) reads from an ``(H, W)`` page (uint8 or float in [0, 1])."""
+def tesseract_text(page: np.ndarray, dpi: int = OCR_DPI, lang: str = "eng") -> str:
+    """The text Tesseract (``lang``, one thread) reads from an ``(H, W)`` page (uint8 or float
+    in [0, 1])."""
     exe = shutil.which("tesseract")
     if exe is None:
         raise RuntimeError("tesseract is not installed: apt-get install tesseract-ocr-eng")
@@ -93,7 +75,7 @@ def tesseract_text(page: np.ndarray, dpi: int = OCR_DPI) -> str:
         image = Path(tmp) / "page.png"
         Image.fromarray(to_uint8(page)).save(image, dpi=(dpi, dpi))
         done = subprocess.run(
-            [exe, str(image), "stdout", "-l", "eng", "--dpi", str(dpi)],
+            [exe, str(image), "stdout", "-l", lang, "--dpi", str(dpi)],
             capture_output=True,
             text=True,
             env=env,
@@ -108,7 +90,7 @@ def read_edits(page: np.ndarray, text: str) -> tuple[int, int]:
     """Tesseract's edits on ``page`` against ``text``, and the reference length (both
     normalised): sum each over pages for the rate of all pages together."""
     reference = normalise_text(text)
-    return levenshtein(normalise_text(tesseract_text(page)), reference), len(reference)
+    return Levenshtein.distance(normalise_text(tesseract_text(page)), reference), len(reference)
 
 
 def ocr_pages(count: int, window: tuple[int, int]) -> list[OcrPage]:

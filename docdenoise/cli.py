@@ -2,8 +2,9 @@
 (or :mod:`cluster`, with ``--engine ray``: the same events and report, from Ray workers).
 
 Exit codes: 0 every file was cleaned (or skipped because its output exists), 1 some failed,
-2 usage error, 130 interrupted. ``docdenoise --version`` answers without importing torch: the
-core is imported inside :func:`run_clean` only.
+2 usage error, 130 interrupted. Options are checked as they are parsed, against the ranges of
+:mod:`docdenoise.limits`: a value out of range is one line and exit code 2. ``docdenoise
+--version`` answers without importing torch: the core is imported inside :func:`run_clean` only.
 """
 
 from __future__ import annotations
@@ -12,21 +13,40 @@ import argparse
 import logging
 import sys
 import time
-from collections.abc import Generator, Sequence
+from collections.abc import Callable, Generator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
-from docdenoise import __version__, allocator
+from docdenoise import __version__, allocator, limits
 from docdenoise.errors import EXIT_INTERRUPTED, EXIT_USAGE, DocDenoiseError
+from docdenoise.formats import OUTPUT_FORMATS as FORMATS
+from docdenoise.progress import EtaClock
 
 if TYPE_CHECKING:
     from docdenoise.batch import BatchEvent, BatchOptions, BatchReport, FileResult, Job
 
-FORMATS = ("png", "tiff", "jpeg", "pdf", "bmp", "webp")
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, with a usage error told in one line (as the CLI's other errors are), exit 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+
+
+def _checked(limit: limits.Limit[Any]) -> Callable[[str], Any]:
+    """An argparse ``type`` that accepts the values ``limit`` allows and says what they are."""
+
+    def parse(text: str) -> Any:
+        try:
+            return limit.parse(text)
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+
+    return parse
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="docdenoise",
         description="Clean scanned document pages: stains, creases, yellowed paper, speckle.",
     )
@@ -46,10 +66,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     clean.add_argument(
         "--tile",
-        type=int,
+        type=_checked(limits.TILE),
         default=None,
-        help="no tile larger than a square of this many pixels a side (default: chosen for "
-        "the device); smaller uses less memory",
+        help=f"no tile larger than a square of this many pixels a side, {limits.TILE.low} to "
+        f"{limits.TILE.high} (default: chosen for the device); smaller uses less memory",
     )
     clean.add_argument("--format", choices=FORMATS, default=None, help="output format")
     clean.add_argument(
@@ -62,23 +82,42 @@ def build_parser() -> argparse.ArgumentParser:
     clean.add_argument("--report", type=Path, default=None, metavar="FILE.json")
     clean.add_argument(
         "--bw",
-        type=int,
+        type=_checked(limits.BW_THRESHOLD),
         nargs="?",
-        const=160,
+        const=limits.DEFAULT_BW_THRESHOLD,
         default=None,
         metavar="THRESHOLD",
-        help="black-and-white output (threshold 0-255, default 160)",
+        help=f"black-and-white output (threshold {limits.BW_THRESHOLD.low}-"
+        f"{limits.BW_THRESHOLD.high}, default {limits.DEFAULT_BW_THRESHOLD})",
     )
-    clean.add_argument("--strength", type=float, default=1.0, help="0.0 (original) to 1.0")
-    clean.add_argument("--max-pixels", type=int, default=None, help="per-page pixel limit")
+    clean.add_argument(
+        "--strength",
+        type=_checked(limits.STRENGTH),
+        default=1.0,
+        help=f"{limits.STRENGTH.low} (original) to {limits.STRENGTH.high}",
+    )
+    clean.add_argument(
+        "--max-pixels", type=_checked(limits.MAX_PIXELS), default=None, help="per-page pixel limit"
+    )
     clean.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     ray = clean.add_argument_group(
         "Ray engine (pip install 'docdenoise[cluster]'; docs/cluster.md)"
     )
     ray.add_argument("--engine", choices=("local", "ray"), default="local", help="default local")
     ray.add_argument("--address", default=None, metavar="ADDR", help="Ray cluster to join")
-    ray.add_argument("--workers", type=int, default=None, help="default one per CPU or GPU")
-    ray.add_argument("--cpus-per-worker", type=int, default=None, metavar="N", help="default 1")
+    ray.add_argument(
+        "--workers",
+        type=_checked(limits.WORKERS),
+        default=None,
+        help="default one per CPU or GPU",
+    )
+    ray.add_argument(
+        "--cpus-per-worker",
+        type=_checked(limits.CPUS_PER_WORKER),
+        default=None,
+        metavar="N",
+        help="default 1",
+    )
     return parser
 
 
@@ -87,30 +126,24 @@ class ProgressBar:
 
     def __init__(self, stream: TextIO, total: int) -> None:
         self.stream, self.total = stream, total
-        self.started = time.monotonic()
+        self.clock = EtaClock(settle=0.0)  # an estimate from the first event on
         self.name = ""
         self.last = 0.0
 
     def update(self, event: BatchEvent) -> None:
         from docdenoise.batch import FileStarted, PageProgress
 
+        fraction, detail = event.fraction(), ""  # a page's tiles stand for its file
         if isinstance(event, FileStarted):
             self.name = event.job.name
-            fraction = event.index / max(1, self.total)
-            detail = ""
         elif isinstance(event, PageProgress):
             tile = event.tile
-            fraction = (event.index + tile.done / tile.total) / max(1, self.total)
             detail = f" p{event.page + 1} tile {tile.done}/{tile.total}"
-        else:
-            fraction = (event.index + 1) / max(1, self.total)
-            detail = ""
         now = time.monotonic()
         if now - self.last < 0.1 and fraction < 1:
             return
         self.last = now
-        elapsed = now - self.started
-        eta = elapsed * (1 - fraction) / fraction if fraction > 0 else 0.0
+        eta = self.clock.eta(fraction, now) or 0.0
         width = 24
         filled = int(width * fraction)
         bar = "#" * filled + "-" * (width - filled)
@@ -124,18 +157,14 @@ class ProgressBar:
 
 
 def _options(args: argparse.Namespace) -> BatchOptions:
+    """The batch's options; their values were checked as they were parsed."""
     from docdenoise.batch import BatchOptions
-    from docdenoise.errors import UsageError
-    from docdenoise.imageio import DEFAULT_MAX_PIXELS
+    from docdenoise.page import DEFAULT_MAX_PIXELS
 
-    if not 0.0 <= args.strength <= 1.0:
-        raise UsageError(None, "--strength must be between 0.0 and 1.0")
-    if args.bw is not None and not 0 <= args.bw <= 255:
-        raise UsageError(None, "--bw threshold must be between 0 and 255")
     return BatchOptions(
         fmt=args.format,
         overwrite=args.overwrite,
-        max_pixels=args.max_pixels or DEFAULT_MAX_PIXELS,
+        max_pixels=DEFAULT_MAX_PIXELS if args.max_pixels is None else args.max_pixels,
         bilevel_threshold=args.bw,
         strength=args.strength,
     )

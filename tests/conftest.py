@@ -61,9 +61,11 @@ def random_model_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def shipped_or_random_model(random_model_path: Path) -> Path:
-    """The shipped fast model when it exists, else random weights (tiling tests run on both)."""
+def shipped_fast_model() -> Path:
+    """The shipped fast model; a checkout without it fails here rather than test other weights."""
     from docdenoise.weights import resolve_model
 
     shipped = resolve_model("fast")
-    return shipped if shipped.is_file() else random_model_path
+    if not shipped.is_file():
+        pytest.fail(f"{shipped} is missing: the shipped weights belong in assets/")
+    return shipped

@@ -286,7 +286,9 @@ def test_usage_errors_exit_2(tmp_path: Path, random_model_path: Path) -> None:
     empty = tmp_path / "empty"
     empty.mkdir()
     assert run(["clean", str(empty), "-o", str(tmp_path / "o")])[0] == 2
-    assert run(["clean", str(src), "-o", str(tmp_path / "o"), "--strength", "2"])[0] == 2
+    with pytest.raises(SystemExit) as exc:  # checked as it is parsed (tests/test_cli.py)
+        run(["clean", str(src), "-o", str(tmp_path / "o"), "--strength", "2"])
+    assert exc.value.code == 2
 
 
 def test_missing_model_file_is_one_clear_line(tmp_path: Path) -> None:

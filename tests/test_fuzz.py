@@ -24,7 +24,6 @@ import json
 import os
 import random
 import re
-import resource
 import struct
 import subprocess
 import sys
@@ -42,6 +41,7 @@ import pytest
 from handles import open_handles
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
+from peak_memory import PEAK_PRELUDE, Call, can_measure, measure_calls
 from PIL import Image
 
 from docdenoise import imageio
@@ -489,23 +489,37 @@ def _huge_header(name: str) -> bytes:
     return bytes(out)
 
 
-@pytest.mark.parametrize(
-    ("name", "page"),
-    [("png-grey", 1), ("jpeg-grey", 1), ("tiff-deflate-2p", 2), ("pdf-grey-2p", 1)],
-)
+HUGE_HEADERS = [("png-grey", 1), ("jpeg-grey", 1), ("tiff-deflate-2p", 2), ("pdf-grey-2p", 1)]
+READERS = ("PIL.PngImagePlugin", "PIL.JpegImagePlugin", "PIL.TiffImagePlugin", "docdenoise.pdfio")
+BOMB_PEAK_GROWTH_MIB = 64
+
+
+@pytest.fixture(scope="module")
+def huge_header_loads(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Call]:
+    """Each huge-header file loaded (the default limit: 500 megapixels) in one child process,
+    each load's peak memory measured on its own (tests/peak_memory.py says why not here)."""
+    folder = tmp_path_factory.mktemp("bombs")
+    paths = {}
+    for name, _ in HUGE_HEADERS:
+        paths[name] = folder / f"{name}.{seeds()[name][0]}"
+        paths[name].write_bytes(_huge_header(name))
+    calls = measure_calls(
+        "docdenoise.imageio:load_document", [str(p) for p in paths.values()], READERS
+    )
+    return {name: calls[str(path)] for name, path in paths.items()}
+
+
+@pytest.mark.skipif(not can_measure(), reason="measures peak memory in /proc (Linux)")
+@pytest.mark.parametrize(("name", "page"), HUGE_HEADERS)
 def test_header_claiming_a_huge_page_is_refused_before_decoding(
-    name: str, page: int, tmp_path: Path
+    name: str, page: int, huge_header_loads: dict[str, Call]
 ) -> None:
-    path = tmp_path / f"bomb.{seeds()[name][0]}"
-    path.write_bytes(_huge_header(name))
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    started = time.perf_counter()
-    with pytest.raises(ImageTooLargeError, match=f"page {page} is .* over the limit") as caught:
-        imageio.load_document(path)  # the default limit: 500 megapixels
-    assert time.perf_counter() - started < 1.0
-    assert "too large to decode" not in str(caught.value)  # the header check, not a MemoryError
-    grown_mib = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - peak) / 1024
-    assert grown_mib < 64
+    call = huge_header_loads[name]
+    assert call.outcome == ImageTooLargeError.__name__, call
+    assert re.search(f"page {page} is .* over the limit", call.message), call.message
+    assert "too large to decode" not in call.message  # the header check, not a MemoryError
+    assert call.seconds < 1.0
+    assert call.peak_growth_mib < BOMB_PEAK_GROWTH_MIB
 
 
 # --- regressions found by the fuzzer ----------------------------------------------------------
@@ -539,7 +553,9 @@ def test_pdf_without_pages_leaves_no_handle_open(tmp_path: Path) -> None:
 
 # --- a corpus in a child process: address-space cap, wall-clock timeout, peak memory ---------
 
-CHILD = r"""
+CHILD = (
+    PEAK_PRELUDE
+    + r"""
 import json, os, resource, sys, time, warnings
 from pathlib import Path
 
@@ -554,7 +570,7 @@ folder, max_pixels, headroom = Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv
 with open("/proc/self/statm") as statm:
     size = int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
 resource.setrlimit(resource.RLIMIT_AS, (size + headroom, size + headroom))
-base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+base = reset_peak()
 rows = []
 for path in sorted(folder.iterdir()):
     started = time.perf_counter()
@@ -567,9 +583,9 @@ for path in sorted(folder.iterdir()):
     except BaseException as exc:
         outcome = f"UNTYPED {type(exc).__name__}: {exc}"
     rows.append([path.name, outcome, time.perf_counter() - started])
-grown = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - base
-print(json.dumps({"rows": rows, "peak_growth_kib": grown}))
+print(json.dumps({"rows": rows, "peak_growth_kib": peak_growth_kib(base)}))
 """
+)
 CORPUS_PER_SEED = 16
 ADDRESS_HEADROOM = 1 << 30  # 1 GiB over the child's size after imports
 PEAK_GROWTH_MIB = 64
@@ -736,20 +752,31 @@ CRAFTED = {
 }
 
 
-@pytest.mark.parametrize("content", CRAFTED.values(), ids=CRAFTED.keys())
-def test_crafted_model_file_is_refused_quickly_without_allocating(
-    content: bytes, tmp_path: Path
-) -> None:
-    from docdenoise.weights import load_weights
+@pytest.fixture(scope="module")
+def crafted_loads(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Call]:
+    """Each crafted model file loaded in one child process, each load's peak memory measured on
+    its own (tests/peak_memory.py says why not here)."""
+    folder = tmp_path_factory.mktemp("crafted")
+    paths = {}
+    for index, (label, content) in enumerate(CRAFTED.items()):
+        paths[label] = folder / f"crafted-{index}.safetensors"
+        paths[label].write_bytes(content)
+    calls = measure_calls(
+        "docdenoise.weights:load_weights", [str(p) for p in paths.values()], ("docdenoise.weights",)
+    )
+    return {label: calls[str(path)] for label, path in paths.items()}
 
-    path = tmp_path / "crafted.safetensors"
-    path.write_bytes(content)
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    started = time.perf_counter()
-    with pytest.raises(ModelFileError, match="not a readable safetensors file"):
-        load_weights(path)
-    assert time.perf_counter() - started < 1.0
-    assert (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - peak) / 1024 < 64
+
+@pytest.mark.skipif(not can_measure(), reason="measures peak memory in /proc (Linux)")
+@pytest.mark.parametrize("label", CRAFTED.keys())
+def test_crafted_model_file_is_refused_quickly_without_allocating(
+    label: str, crafted_loads: dict[str, Call]
+) -> None:
+    call = crafted_loads[label]
+    assert call.outcome == ModelFileError.__name__, call
+    assert "not a readable safetensors file" in call.message
+    assert call.seconds < 1.0
+    assert call.peak_growth_mib < BOMB_PEAK_GROWTH_MIB
 
 
 def test_torch_pickle_renamed_safetensors_runs_no_code(tmp_path: Path) -> None:

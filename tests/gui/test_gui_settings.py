@@ -44,9 +44,49 @@ def test_settings_dialog_saves(qtbot: Any):
     dialog.tile.setValue(500)
     dialog.fmt.setCurrentIndex(dialog.fmt.findData("pdf"))
     dialog.accept()
-    again = AppSettings(QSettings())
-    assert (again.device, again.tile, again.output_format) == ("cpu", 496, "pdf")
-    assert again.model_spec().tile == 496
+    again = AppSettings(QSettings())  # the core rounds the tile to the model's alignment
+    assert (again.device, again.tile, again.output_format) == ("cpu", 500, "pdf")
+    assert again.model_spec().tile == 500
+
+
+# The values the CLI refuses (tests/test_cli.py), as the settings file may hold them: each is
+# taken as the nearest value the CLI allows (docdenoise.limits); a tile of 0 or less is automatic.
+STORED_OUT_OF_RANGE = [  # (key, stored, what the setting reads)
+    ("engine/tile", 10, 64),
+    ("engine/tile", 9000, 8192),
+    ("engine/tile", -5, 0),
+    ("output/strength", 200, 100),  # percent: --strength 2
+    ("output/strength", -10, 0),
+    ("output/threshold", 0, 1),
+    ("output/threshold", 256, 255),
+]
+
+
+@pytest.mark.parametrize(("key", "stored", "read"), STORED_OUT_OF_RANGE)
+def test_stored_values_out_of_range_are_clamped(key: str, stored: int, read: int):
+    QSettings().setValue(key, stored)
+    settings = AppSettings(QSettings())
+    name = key.split("/")[1]
+    assert getattr(settings, name) == read
+    setattr(settings, name, stored)
+    assert getattr(AppSettings(QSettings()), name) == read
+
+
+def test_settings_dialog_offers_only_the_tiles_the_cli_allows(qtbot: Any):
+    settings = AppSettings(QSettings())
+    dialog = SettingsDialog(settings)
+    qtbot.addWidget(dialog)
+    assert dialog.tile.maximum() == 8192
+    dialog.tile.setValue(9000)
+    assert dialog.tile.value() == 8192
+    dialog.tile.setValue(10)
+    dialog.accept()
+    assert AppSettings(QSettings()).tile == 64
+    dialog = SettingsDialog(settings)
+    qtbot.addWidget(dialog)
+    dialog.tile.setValue(0)
+    dialog.accept()
+    assert AppSettings(QSettings()).model_spec().tile is None  # automatic
 
 
 def test_settings_dialog_offers_the_bundled_models_and_a_file(
