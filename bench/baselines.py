@@ -27,9 +27,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
-from PIL import Image
-
-from docdenoise.paper import divide, paper_shade
+from PIL import Image, ImageFilter
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +37,7 @@ BACKGROUND_BLOCK = 8  # downscale by this before the median (speed)...
 BACKGROUND_MEDIAN = (
     13  # ...then a 13-block median: a ~104 px window, about two 12 pt lines at 300 dpi
 )
+PAPER_FLOOR = 16  # uint8 level: paper darker than this is taken as this (no blow-up)
 UNPAPER_ARGS = (
     "--layout",
     "none",
@@ -86,12 +85,25 @@ def background_division(
 
     The median of a window wider than a text line is the paper's shade there (ink covers well
     under half of it), so stains, yellowing and shading become 1.0 while ink keeps its contrast
-    relative to the paper around it. :func:`docdenoise.paper.paper_shade` makes the estimate
-    (the one that ``flatten_paper`` models are fed behind), here with the baseline's own window.
+    relative to the paper around it.
     """
     grey = to_uint8(page)
     unit = grey.astype(np.float32) * np.float32(1 / 255)
-    return divide(unit, paper_shade(grey, block=block, median=median))
+    out = unit * (np.float32(255.0) / paper_shade(grey, block, median).astype(np.float32))
+    return np.clip(out, 0.0, 1.0, out=out)
+
+
+def paper_shade(grey: np.ndarray, block: int, median: int) -> np.ndarray:
+    """The paper's shade under ``grey`` (``(H, W)`` uint8) as ``(H, W)`` uint8, at least
+    :data:`PAPER_FLOOR`: box-averaged by ``block`` (speed), a ``median``-block median filter,
+    scaled back up bilinearly."""
+    height, width = grey.shape
+    factor = max(1, min(block, height, width))
+    small = Image.fromarray(np.ascontiguousarray(grey)).reduce(factor)
+    paper = small.filter(ImageFilter.MedianFilter(median)).resize(
+        (width, height), Image.Resampling.BILINEAR
+    )
+    return np.maximum(np.asarray(paper, dtype=np.uint8), np.uint8(PAPER_FLOOR))
 
 
 def otsu_threshold(page: np.ndarray) -> float:

@@ -67,8 +67,9 @@ def matmul_gflops(size: int = 1024, runs: int = 5) -> float:
     return 2 * size**3 / median(times) / 1e9
 
 
-def write_section(name: str, body: str) -> None:
-    """Replace (or append) the section ``name`` of docs/benchmarks.md."""
+def write_section(name: str, body: str, *, before: str | None = None) -> None:
+    """Replace the section ``name`` of docs/benchmarks.md; a new one goes just before the
+    section ``before`` when that is there, else at the end."""
     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     block = (
         f"<!-- bench:{name} -->\n{body.rstrip()}\n\n"
@@ -76,20 +77,22 @@ def write_section(name: str, body: str) -> None:
     )
     text = DOC.read_text(encoding="utf-8") if DOC.exists() else "# Benchmarks\n"
     pattern = re.compile(rf"<!-- bench:{name} -->.*?<!-- /bench:{name} -->", re.S)
-    text = (
-        pattern.sub(lambda _m: block, text)
-        if pattern.search(text)
-        else f"{text.rstrip()}\n\n{block}\n"
-    )
+    anchor = f"<!-- bench:{before} -->" if before else None
+    if pattern.search(text):
+        text = pattern.sub(lambda _m: block, text)
+    elif anchor and anchor in text:
+        text = text.replace(anchor, f"{block}\n\n{anchor}", 1)
+    else:
+        text = f"{text.rstrip()}\n\n{block}\n"
     DOC.parent.mkdir(parents=True, exist_ok=True)
     DOC.write_text(text, encoding="utf-8")
     print(block)
 
 
-def publish(name: str, body: str, *, dry_run: bool) -> None:
-    """Write ``body`` as the section ``name`` of docs/benchmarks.md, or with ``dry_run`` (a
-    script's ``--no-write``) only print it."""
+def publish(name: str, body: str, *, dry_run: bool, before: str | None = None) -> None:
+    """Write ``body`` as the section ``name`` of docs/benchmarks.md (see :func:`write_section`),
+    or with ``dry_run`` (a script's ``--no-write``) only print it."""
     if dry_run:
         print(body)
     else:
-        write_section(name, body)
+        write_section(name, body, before=before)

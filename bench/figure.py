@@ -21,7 +21,7 @@ FONT_SIZE = 16
 PANELS = ("noisy", "cleaned", "clean")
 
 
-def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+def label_font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
     for name in ("DejaVuSans.ttf", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"):
         try:
             return ImageFont.truetype(name, size)
@@ -72,7 +72,7 @@ def quality_figure(
     height = HEADER + MARGIN + per_group * cell_h
     figure = Image.new("L", (width, height), 255)
     draw = ImageDraw.Draw(figure)
-    font, bold = _font(FONT_SIZE), _font(FONT_SIZE + 2)
+    font, bold = label_font(FONT_SIZE), label_font(FONT_SIZE + 2)
     for group in range(groups):
         x0 = MARGIN + group * (triplet_w + MARGIN)
         for k, name in enumerate(PANELS):
