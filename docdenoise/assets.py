@@ -20,8 +20,8 @@ class BundledModel:
 
 # ``fast`` is ``quality``'s network (1.17M parameters, 26.1 kFLOP per pixel: the small U-net grown,
 # with a 1/16 context level that sees 141 px around each pixel) taught to do in one pass what
-# ``quality`` does in four (docs/training.md, *`fast-self-distil.toml`*), then blended half and
-# half with ``quality``'s weights (*`fast` blended half and half*): in one pass it costs
+# ``quality`` does in four, then blended half and half with ``quality``'s weights
+# (docs/training.md, *The shipped models*): in one pass it costs
 # about what the smaller network did in two, and runs at the 4 MP/s the default must reach on a
 # 2-core CPU (4.3 on a slow day, docs/benchmarks.md). ``quality`` is the same network with its own
 # weights, run over each tile and its three mirror images, averaged: four times fast's work.
