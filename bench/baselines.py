@@ -27,17 +27,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
-from PIL import Image, ImageFilter
+from PIL import Image
+
+from docdenoise.scanink import divide_by_paper
 
 log = logging.getLogger(__name__)
 
 Cleaner = Callable[[np.ndarray], np.ndarray]
 
-BACKGROUND_BLOCK = 8  # downscale by this before the median (speed)...
-BACKGROUND_MEDIAN = (
-    13  # ...then a 13-block median: a ~104 px window, about two 12 pt lines at 300 dpi
-)
-PAPER_FLOOR = 16  # uint8 level: paper darker than this is taken as this (no blow-up)
 UNPAPER_ARGS = (
     "--layout",
     "none",
@@ -78,32 +75,16 @@ def as_is(page: np.ndarray) -> np.ndarray:
     return to_unit(page)
 
 
-def background_division(
-    page: np.ndarray, *, block: int = BACKGROUND_BLOCK, median: int = BACKGROUND_MEDIAN
-) -> np.ndarray:
-    """Divide the page by its paper: a median over ``block * median`` pixels, then clip to 1.
+def background_division(page: np.ndarray) -> np.ndarray:
+    """Divide the page by its paper: a median over about 100 px, then clip to 1.
 
     The median of a window wider than a text line is the paper's shade there (ink covers well
     under half of it), so stains, yellowing and shading become 1.0 while ink keeps its contrast
-    relative to the paper around it.
+    relative to the paper around it. The paper estimate is the app's own
+    (:func:`docdenoise.scanink.divide_by_paper`, which the models use to keep the scan's ink),
+    so the peer and the models divide by the same paper.
     """
-    grey = to_uint8(page)
-    unit = grey.astype(np.float32) * np.float32(1 / 255)
-    out = unit * (np.float32(255.0) / paper_shade(grey, block, median).astype(np.float32))
-    return np.clip(out, 0.0, 1.0, out=out)
-
-
-def paper_shade(grey: np.ndarray, block: int, median: int) -> np.ndarray:
-    """The paper's shade under ``grey`` (``(H, W)`` uint8) as ``(H, W)`` uint8, at least
-    :data:`PAPER_FLOOR`: box-averaged by ``block`` (speed), a ``median``-block median filter,
-    scaled back up bilinearly."""
-    height, width = grey.shape
-    factor = max(1, min(block, height, width))
-    small = Image.fromarray(np.ascontiguousarray(grey)).reduce(factor)
-    paper = small.filter(ImageFilter.MedianFilter(median)).resize(
-        (width, height), Image.Resampling.BILINEAR
-    )
-    return np.maximum(np.asarray(paper, dtype=np.uint8), np.uint8(PAPER_FLOOR))
+    return divide_by_paper(to_uint8(page))
 
 
 def otsu_threshold(page: np.ndarray) -> float:

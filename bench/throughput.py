@@ -63,6 +63,24 @@ def alternate(fns: dict[str, Callable[[], object]], runs: int) -> dict[str, list
     return times
 
 
+def ink_cost_line(page: np.ndarray, model: str, runs: int) -> str:
+    """What putting the scan's own ink back (docdenoise.scanink) costs at the default tile."""
+    from docdenoise.inference import Denoiser
+
+    dens = {
+        keep: Denoiser(model, device="cpu", backend="torch", keep_ink=keep)
+        for keep in (True, False)
+    }
+    times = alternate({k: (lambda d=d: d.denoise(page)) for k, d in dens.items()}, runs)
+    with_ink, alone = (page.size / 1e6 / median(times[k]) for k in (True, False))
+    return (
+        f"The scan's own ink put back after the network (`docdenoise/scanink.py`, on in the "
+        f"app), at the default tile ({dens[True].tile} px), torch, the two taking turns: "
+        f"{with_ink:.2f} MP/s with it, {alone:.2f} without (it adds {alone / with_ink - 1:.1%} to "
+        f"the page's time)."
+    )
+
+
 def gpu_lines(page: np.ndarray, model: str, runs: int) -> str:
     """GPU figures (half precision, tile size from free memory, batched tiles), or why none."""
     import torch
@@ -146,6 +164,7 @@ def main() -> int:
             f"({best * 1e6 * fpp / 1e9 / gflops:.0%} of matmul, before halo overhead).",
         ]
     )
+    body += "\n\n" + ink_cost_line(page, args.model, args.runs)
     body += "\n\n" + gpu_lines(page, args.model, args.runs)
     name = "throughput" if args.model == "fast" else f"throughput-{args.model}"
     publish(name, body, dry_run=args.no_write)

@@ -38,6 +38,7 @@ from docdenoise.limits import MIN_TILE
 from docdenoise.model import DenoiseNet, receptive_field_radius
 from docdenoise.passes import PASSES, TURNS, Forward, averaged_over_turns
 from docdenoise.progress import TileProgress, drain
+from docdenoise.scanink import keep_scan_ink
 from docdenoise.tilesize import activation_bytes_per_pixel, tile_for_memory
 from docdenoise.tiling import Tile, grow_window, plan_tiles, read_window, split_tile, write_core
 from docdenoise.weights import load_weights
@@ -98,7 +99,9 @@ class Denoiser:
     the device. ``tile_batch``: tiles per forward pass; ``None`` gives 1 on the CPU and
     :data:`DEFAULT_TILE_BATCH_GPU` on a GPU. ``0`` for either means ``None``. ``passes``: runs
     of the network over copies of each tile (:data:`TURNS`), averaged; ``None`` takes the
-    bundled model's own (``fast``: 1, ``quality``: 4) and 1 for a model file.
+    bundled model's own (``fast``: 1, ``quality``: 4) and 1 for a model file. ``keep_ink``: put
+    the scan's own ink back where the network did not find paper (:mod:`docdenoise.scanink`);
+    False gives the network's output alone.
     """
 
     def __init__(
@@ -111,6 +114,7 @@ class Denoiser:
         backend: str = "torch",
         tile_batch: int | None = None,
         passes: int | None = None,
+        keep_ink: bool = True,
     ) -> None:
         allocator.tune()  # large tensors reuse the heap instead of being faulted in on each tile
         bundled = bundled_model(model) if isinstance(model, str) and model in MODEL_NAMES else None
@@ -118,6 +122,7 @@ class Denoiser:
         if self.passes not in TURNS:
             raise ValueError(f"passes must be one of {', '.join(map(str, PASSES))}, got {passes}")
         self.bundled_name = bundled.name if bundled else None
+        self.keep_ink = keep_ink
         if isinstance(model, DenoiseNet):
             net, self.card = model, dict[str, Any]()
         else:
@@ -266,6 +271,8 @@ class Denoiser:
             for tile_note in [note] + [""] * (len(group) - 1):
                 done += 1
                 yield TileProgress(done, len(tiles), tile_note)
+        if self.keep_ink:
+            keep_scan_ink(pixels, out)
         return out
 
     def denoise(self, pixels: np.ndarray, *, dtype: type[np.generic] = np.uint8) -> np.ndarray:

@@ -207,7 +207,9 @@ def test_teacher_target_mixes_the_teachers_page_into_the_clean_one(
 
     assert data_mod.teacher_target(TeacherConfig(), "cpu") is None  # no weights: no teacher
     noisy, clean, _ = fake_pair(5, 64)
-    taught = Denoiser(random_model_path, device="cpu").denoise(noisy, dtype=np.float32)
+    taught = Denoiser(random_model_path, device="cpu", keep_ink=False).denoise(
+        noisy, dtype=np.float32
+    )
     assert np.abs(taught - clean / 255).mean() > 0.05  # far from clean, so the mix shows
     target = data_mod.teacher_target(TeacherConfig(str(random_model_path), share=0.25), "cpu")
     assert target is not None

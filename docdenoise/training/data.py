@@ -183,7 +183,7 @@ def teacher_target(config: TeacherConfig, device: str) -> Target | None:
     teacher cleans the noisy window through the app's own inference path on ``device``."""
     if not config.weights:
         return None
-    teacher = Denoiser(config.weights, device=device, passes=config.passes)
+    teacher = Denoiser(config.weights, device=device, passes=config.passes, keep_ink=False)
     share = np.float32(config.share)
 
     def target(noisy: np.ndarray, clean: np.ndarray) -> np.ndarray:
