@@ -3,6 +3,8 @@
 Plain data, so the CLI's parser and the GUI's menus read it without importing Pillow or PDFium.
 A format's name is the one users type and the reports show (``'tiff'``); its first suffix is
 the one written (``'.tif'``), and every suffix (without the dot) is accepted as a name too.
+Some formats are read only (GIF, the raw JPEG 2000 codestream): their pages are written as
+``writes_as`` instead (TIFF when there are several pages and that format holds one).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from dataclasses import dataclass
 
 __all__ = [
     "FORMATS",
+    "FORMAT_LABELS",
     "INPUT_SUFFIXES",
     "MULTI_PAGE_FORMATS",
     "OUTPUT_FORMATS",
@@ -25,10 +28,17 @@ class Format:
     """One format: ``suffixes[0]`` is written; ``pillow`` is Pillow's name (None: PDFium's)."""
 
     name: str
+    label: str  # what messages call it: "PNG", "JPEG 2000"
     suffixes: tuple[str, ...]
     pillow: str | None
     multi_page: bool = False  # holds several pages in one file
     one_bit: bool = False  # Pillow stores a bilevel page as 1-bit (others as 8-bit 0/255)
+    writes_as: str | None = None  # read only: cleaned pages are written in this format instead
+
+    @property
+    def writable(self) -> bool:
+        """True when docdenoise writes this format (``writes_as`` is None)."""
+        return self.writes_as is None
 
     @property
     def suffix(self) -> str:
@@ -39,17 +49,25 @@ class Format:
 FORMATS: dict[str, Format] = {
     f.name: f
     for f in (
-        Format("png", (".png",), "PNG", one_bit=True),
-        Format("tiff", (".tif", ".tiff"), "TIFF", multi_page=True, one_bit=True),
-        Format("jpeg", (".jpg", ".jpeg"), "JPEG"),
-        Format("pdf", (".pdf",), None, multi_page=True),  # bilevel: CCITT G4, see pdfio
-        Format("bmp", (".bmp",), "BMP", one_bit=True),
-        Format("webp", (".webp",), "WEBP"),
+        Format("png", "PNG", (".png",), "PNG", one_bit=True),
+        Format("tiff", "TIFF", (".tif", ".tiff"), "TIFF", multi_page=True, one_bit=True),
+        Format("jpeg", "JPEG", (".jpg", ".jpeg"), "JPEG"),
+        Format("pdf", "PDF", (".pdf",), None, multi_page=True),  # bilevel: CCITT G4, see pdfio
+        Format("bmp", "BMP", (".bmp",), "BMP", one_bit=True),
+        Format("webp", "WebP", (".webp",), "WEBP"),
+        Format("jp2", "JPEG 2000", (".jp2",), "JPEG2000"),  # lossless; DPI in a resc box
+        Format("pnm", "PNM", (".pgm", ".pbm", ".ppm", ".pnm"), "PPM"),  # writes 8-bit PGM (P5)
+        Format("gif", "GIF", (".gif",), "GIF", multi_page=True, writes_as="png"),  # frames
+        Format("j2k", "JPEG 2000", (".j2k", ".j2c"), "JPEG2000", writes_as="jp2"),  # codestream
     )
 }
-OUTPUT_FORMATS: tuple[str, ...] = tuple(FORMATS)
-MULTI_PAGE_FORMATS: tuple[str, ...] = tuple(f.name for f in FORMATS.values() if f.multi_page)
+OUTPUT_FORMATS: tuple[str, ...] = tuple(f.name for f in FORMATS.values() if f.writable)
+MULTI_PAGE_FORMATS: tuple[str, ...] = tuple(  # those written: several pages to one file
+    f.name for f in FORMATS.values() if f.multi_page and f.writable
+)
 INPUT_SUFFIXES: frozenset[str] = frozenset(s for f in FORMATS.values() for s in f.suffixes)
+FORMAT_LABELS: str = ", ".join(dict.fromkeys(f.label for f in FORMATS.values()))
+"""The formats read, for messages: ``'PNG, TIFF, JPEG, PDF, ...'``."""
 _BY_NAME = {s.lstrip("."): f.name for f in FORMATS.values() for s in f.suffixes}
 
 

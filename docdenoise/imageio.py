@@ -1,11 +1,11 @@
 """Load and save document pages: formats, modes, bit depth, DPI, EXIF orientation, multi-page files.
 
-Every input (1-bit to 16-bit, palette, alpha, RGB, CMYK, multi-page TIFF, PDF) is turned into
-the one page layout of :mod:`docdenoise.page` (``(H, W) uint8``, 255 = white) at this boundary,
-and every failure to read or write becomes a typed error from :mod:`docdenoise.errors`. Formats
-come from the table in :mod:`docdenoise.formats`. Raster pages are decoded and encoded by
-:mod:`docdenoise.pillowio` (Pillow); PDF pages are rendered and written by
-:mod:`docdenoise.pdfio`, imported only when a PDF is met. Writes are atomic
+Every input (1-bit to 16-bit, palette, alpha, RGB, CMYK, multi-page TIFF, animated GIF, JPEG
+2000, PNM, PDF) is turned into the one page layout of :mod:`docdenoise.page` (``(H, W) uint8``,
+255 = white) at this boundary, and every failure to read or write becomes a typed error from
+:mod:`docdenoise.errors`. Formats come from the table in :mod:`docdenoise.formats`. Raster pages
+are decoded and encoded by :mod:`docdenoise.pillowio` (Pillow); PDF pages are rendered and
+written by :mod:`docdenoise.pdfio`, imported only when a PDF is met. Writes are atomic
 (:mod:`docdenoise.atomicfile`).
 """
 
@@ -22,6 +22,7 @@ from docdenoise.atomicfile import atomic_write as atomic_write  # re-exported: t
 from docdenoise.atomicfile import remove_stale_temps as remove_stale_temps
 from docdenoise.errors import InvalidImageError, UsageError
 from docdenoise.formats import (
+    FORMAT_LABELS,
     FORMATS,
     INPUT_SUFFIXES,
     MULTI_PAGE_FORMATS,
@@ -49,6 +50,8 @@ __all__ = [
     "suffix_for",
 ]
 
+_PNM_MAGIC = (b"P1", b"P2", b"P3", b"P4", b"P5", b"P6")
+
 
 @dataclass
 class Document:
@@ -69,9 +72,19 @@ def suffix_for(fmt: str) -> str:
     return FORMATS[_normalise_format(None, fmt)].suffix
 
 
-def output_format_for(input_format: str, requested: str | None) -> str:
-    """The output format: ``requested`` if given (``'tif'``/``'jpg'`` too), else the input's."""
-    return _normalise_format(None, input_format if requested is None else requested)
+def output_format_for(input_format: str, requested: str | None, pages: int = 1) -> str:
+    """The output format: ``requested`` if given (``'tif'``/``'jpg'`` too), else the input's.
+
+    An input format docdenoise only reads is written as its ``writes_as`` (GIF as PNG, a JPEG
+    2000 codestream as JP2), as TIFF when the input has several ``pages`` and that holds one.
+    """
+    if requested is not None:
+        return _normalise_format(None, requested)
+    source = FORMATS.get(format_named(input_format) or "")
+    if source is None or source.writes_as is None:
+        return _normalise_format(None, input_format)
+    several = pages > 1 and source.writes_as not in MULTI_PAGE_FORMATS
+    return "tiff" if several else source.writes_as
 
 
 def sniff_format(path: str | os.PathLike[str]) -> str:
@@ -82,6 +95,14 @@ def sniff_format(path: str | os.PathLike[str]) -> str:
         return "png"
     if head.startswith(b"\xff\xd8\xff"):
         return "jpeg"
+    if head.startswith(b"\x00\x00\x00\x0cjP  \r\n\x87\n"):
+        return "jp2"
+    if head.startswith(b"\xff\x4f\xff\x51"):
+        return "j2k"
+    if head[:6] in (b"GIF87a", b"GIF89a"):
+        return "gif"
+    if head[:2] in _PNM_MAGIC and head[2:3].isspace():  # P1..P3 ASCII, P4..P6 binary
+        return "pnm"
     if head[:4] in (b"II*\x00", b"MM\x00*", b"II+\x00", b"MM\x00+"):
         return "tiff"
     if head.startswith(b"BM"):
@@ -90,9 +111,7 @@ def sniff_format(path: str | os.PathLike[str]) -> str:
         return "webp"
     if b"%PDF-" in head:
         return "pdf"
-    raise InvalidImageError(
-        path, "not an image: the content is not PNG, JPEG, TIFF, BMP, WebP or PDF"
-    )
+    raise InvalidImageError(path, f"not an image: the content is none of {FORMAT_LABELS}")
 
 
 def count_pages(path: str | os.PathLike[str]) -> int:
@@ -103,9 +122,7 @@ def count_pages(path: str | os.PathLike[str]) -> int:
         from docdenoise import pdfio
 
         return pdfio.count_pdf_pages(path)
-    if fmt != "tiff":
-        return 1
-    return pillowio.count_tiff_frames(path)
+    return pillowio.count_frames(path, fmt)
 
 
 def load_document(
@@ -200,11 +217,13 @@ def save_document(
 
 
 def _normalise_format(path: Path | None, fmt: str) -> str:
+    """The output format a name means; raises UsageError for one unknown or only read."""
     name = format_named(fmt)
+    hint = f"use one of {', '.join(OUTPUT_FORMATS)}"
     if name is None:
-        raise UsageError(
-            path, f"unknown output format {fmt!r}", f"use one of {', '.join(OUTPUT_FORMATS)}"
-        )
+        raise UsageError(path, f"unknown output format {fmt!r}", hint)
+    if not FORMATS[name].writable:
+        raise UsageError(path, f"{fmt!r} files are read but not written", hint)
     return name
 
 

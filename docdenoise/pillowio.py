@@ -1,15 +1,17 @@
-"""Raster pages through Pillow: decode PNG/JPEG/TIFF/BMP/WebP frames to grey pixels, encode back.
+"""Raster pages through Pillow: decode the raster formats' frames to grey pixels, encode back.
 
 Decoding turns any mode (1-bit to 16-bit, float, palette, alpha, RGB, CMYK...) into an upright
 ``(H, W) uint8`` C-contiguous array, 255 = white, converted strip by strip so a huge page needs
 little scratch memory; alpha is composited over white paper, EXIF orientation is applied and
-the DPI is read. Everything Pillow raises while reading becomes a typed error from
-:mod:`docdenoise.errors`. Used by :mod:`docdenoise.imageio`, which owns the public API;
-:mod:`docdenoise.pdfio` is its PDF sibling.
+the DPI is read (from JPEG 2000 too; Pillow writes none there, so :func:`write_raster` adds the
+box). Every frame of a multi-page format (TIFF, GIF) is a page. Everything Pillow raises while
+reading becomes a typed error from :mod:`docdenoise.errors`. Used by :mod:`docdenoise.imageio`,
+which owns the public API; :mod:`docdenoise.pdfio` is its PDF sibling.
 """
 
 from __future__ import annotations
 
+import io
 import math
 import struct
 import threading
@@ -25,7 +27,8 @@ from docdenoise.formats import FORMATS
 from docdenoise.page import Page, is_paper
 
 __all__ = [
-    "count_tiff_frames",
+    "PILLOW_CHECK_OFF",
+    "count_frames",
     "iter_frames",
     "page_image",
     "snap_dpi",
@@ -47,9 +50,15 @@ Frame = tuple[np.ndarray, tuple[float, float] | None]
 """One decoded frame: ``(H, W) uint8`` pixels (255 = white) and its (x, y) DPI, if stored."""
 
 
-def count_tiff_frames(path: Path) -> int:
-    """The number of frames in a TIFF, from its structure only (no pixel is decoded)."""
-    with _decoding(path, "the file"), _PILLOW_CHECK_OFF, Image.open(path, formats=["TIFF"]) as im:
+def count_frames(path: Path, fmt: str) -> int:
+    """The number of frames (pages) of a raster file, from its structure (no pixel is decoded)."""
+    if not FORMATS[fmt].multi_page:
+        return 1
+    with (
+        _decoding(path, "the file"),
+        PILLOW_CHECK_OFF,
+        Image.open(path, formats=[_pillow_name(fmt)]) as im,
+    ):
         return int(getattr(im, "n_frames", 1))
 
 
@@ -62,13 +71,13 @@ def iter_frames(
     is decoded, and may raise to refuse it. The file stays open until the iterator is exhausted
     or closed.
     """
-    with _decoding(path, "the file"), _PILLOW_CHECK_OFF:
+    with _decoding(path, "the file"), PILLOW_CHECK_OFF:
         im = Image.open(path, formats=[_pillow_name(fmt)])
     try:
-        with _decoding(path, "the file"), _PILLOW_CHECK_OFF:  # walks every IFD of a TIFF
-            frames = int(getattr(im, "n_frames", 1)) if fmt == "tiff" else 1
+        with _decoding(path, "the file"), PILLOW_CHECK_OFF:  # walks every TIFF IFD, GIF frame
+            frames = int(getattr(im, "n_frames", 1)) if FORMATS[fmt].multi_page else 1
         for index in range(frames):
-            with _decoding(path, f"page {index + 1}"), _PILLOW_CHECK_OFF:
+            with _decoding(path, f"page {index + 1}"), PILLOW_CHECK_OFF:
                 im.seek(index)
                 check_size(im.size, index + 1)
                 frame = _decode_frame(im)
@@ -78,7 +87,11 @@ def iter_frames(
 
 
 def _decode_frame(im: Image.Image) -> Frame:
-    """Decode the current frame fully and convert it to upright ``(H, W) uint8`` pixels."""
+    """Decode the current frame fully and convert it to upright ``(H, W) uint8`` pixels.
+
+    A GIF frame after the first may come as RGB or RGBA (Pillow composites it over the frames
+    before it, as a viewer shows it); any mode is converted, alpha over white.
+    """
     im.load()  # a full decode here is what finds truncated files
     orientation = im.getexif().get(ExifTags.Base.Orientation, 1)
     pixels, dpi = _grey_pixels(im), _read_dpi(im)
@@ -133,7 +146,10 @@ def _over_white(grey_alpha: np.ndarray) -> np.ndarray:
 
 
 def _read_dpi(im: Image.Image) -> tuple[float, float] | None:
-    """(x, y) dots per inch from the file (pHYs, JFIF/EXIF, TIFF resolution + unit, BMP)."""
+    """(x, y) dots per inch from the file (pHYs, JFIF/EXIF, TIFF resolution + unit, BMP, JP2 resc).
+
+    GIF and PNM store none.
+    """
     raw = im.info.get("dpi")
     try:
         x, y = float(raw[0]), float(raw[1])  # type: ignore[index]
@@ -220,7 +236,8 @@ class _PillowBombCheckOff:
                 Image.MAX_IMAGE_PIXELS = self._saved
 
 
-_PILLOW_CHECK_OFF = _PillowBombCheckOff()
+PILLOW_CHECK_OFF = _PillowBombCheckOff()
+"""Pillow's own pixel limit off while inside: for readers that checked the size themselves."""
 
 
 def page_image(page: Page, threshold: int | None, one_bit: bool) -> Image.Image:
@@ -245,7 +262,45 @@ def write_raster(
     params = _save_params(fmt, images[0].mode, pages[0].dpi, quality)
     if len(images) > 1:
         params.update(save_all=True, append_images=images[1:])
+    if fmt == "jp2":  # the JP2 container whatever the name; Pillow writes no resolution box
+        encoded = io.BytesIO()
+        images[0].save(encoded, format=_pillow_name(fmt), **params)
+        dpi = pages[0].dpi
+        tmp.write_bytes(
+            encoded.getvalue() if dpi is None else _with_jp2_dpi(encoded.getvalue(), dpi)
+        )
+        return
     images[0].save(tmp, format=_pillow_name(fmt), **params)
+
+
+def _with_jp2_dpi(jp2: bytes, dpi: tuple[float, float]) -> bytes:
+    """A JP2 file with its capture resolution (a ``res `` box holding ``resc``) in its header.
+
+    The box stores pixels per metre as ``num / denom * 10**exp`` in 16-bit fields; with denom
+    254 (0.0254 m to the inch) ``num`` is the DPI with as many decimals as fit.
+    """
+    (x_num, x_exp), (y_num, y_exp) = _jp2_resolution(dpi[0]), _jp2_resolution(dpi[1])
+    resc = struct.pack(">I4sHHHHBB", 18, b"resc", y_num, 254, x_num, 254, y_exp, x_exp)
+    res = struct.pack(">I4s", 8 + len(resc), b"res ") + resc
+    offset = 0
+    while offset + 8 <= len(jp2):  # top-level boxes: signature, ftyp, jp2h, jp2c
+        length, kind = struct.unpack_from(">I4s", jp2, offset)
+        if kind == b"jp2h":
+            end = offset + length
+            header = struct.pack(">I4s", length + len(res), kind)
+            return jp2[:offset] + header + jp2[offset + 8 : end] + res + jp2[end:]
+        if length < 8:  # 0: to the end of the file, 1: a 64-bit length; neither precedes jp2h
+            break
+        offset += length
+    raise ValueError("the JPEG 2000 encoder wrote no JP2 header box")
+
+
+def _jp2_resolution(dpi: float) -> tuple[int, int]:
+    """``(num, exp)`` with ``num / 254 * 10**exp`` pixels per metre = ``dpi``, ``num`` < 2**16."""
+    exp = 0
+    while round(dpi * 10 ** (4 - exp)) > 0xFFFF:
+        exp += 1
+    return round(dpi * 10 ** (4 - exp)), exp
 
 
 def _pillow_name(fmt: str) -> str:
@@ -258,11 +313,14 @@ def _pillow_name(fmt: str) -> str:
 def _save_params(
     fmt: str, mode: str, dpi: tuple[float, float] | None, quality: int
 ) -> dict[str, object]:
-    params: dict[str, object] = {} if dpi is None or fmt == "webp" else {"dpi": dpi}
+    no_dpi = dpi is None or fmt in ("webp", "jp2", "pnm")  # jp2: see _with_jp2_dpi
+    params: dict[str, object] = {} if no_dpi else {"dpi": dpi}
     if fmt == "tiff":
         params["compression"] = "group4" if mode == "1" else "tiff_deflate"
     elif fmt == "jpeg":
         params["quality"] = quality
     elif fmt == "webp":
         params["lossless"] = True
+    elif fmt == "jp2":
+        params.update(irreversible=False, no_jp2=False)  # reversible 5/3 wavelet: lossless
     return params

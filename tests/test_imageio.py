@@ -69,11 +69,15 @@ def test_suffixes_and_output_format() -> None:
         ".pdf",
         ".bmp",
         ".webp",
+        ".jp2",
+        ".pgm",
     ]
     assert imageio.output_format_for("tiff", None) == "tiff"
     assert imageio.output_format_for("jpeg", "PNG") == "png"
     assert imageio.output_format_for("png", "tif") == "tiff"
     with pytest.raises(UsageError, match="unknown output format"):
+        imageio.output_format_for("png", "xcf")
+    with pytest.raises(UsageError, match="read but not written"):
         imageio.output_format_for("png", "gif")
 
 
@@ -498,7 +502,8 @@ def test_several_pages_to_a_single_page_format(tmp_path: Path, page: Page) -> No
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"fmt": "gif"}, "unknown output format"),
+        ({"fmt": "xcf"}, "unknown output format"),
+        ({"fmt": "gif"}, "read but not written"),
         ({"bilevel_threshold": 0}, "threshold"),
         ({"jpeg_quality": 101}, "quality"),
     ],
