@@ -18,14 +18,22 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Generator, Iterable, Sequence
+from contextlib import suppress
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from docdenoise.cleaning import clean_file
-from docdenoise.errors import DocDenoiseError, UsageError
+from docdenoise.errors import DocDenoiseError, OcrError, UsageError
 from docdenoise.executor import iter_overlapped
-from docdenoise.formats import format_for_suffix
-from docdenoise.imageio import is_supported, output_format_for, sniff_format, suffix_for
+from docdenoise.formats import FORMATS, format_for_suffix
+from docdenoise.imageio import (
+    count_pages,
+    is_supported,
+    output_format_for,
+    sniff_format,
+    suffix_for,
+)
 from docdenoise.report import (
     BatchEvent,
     BatchOptions,
@@ -120,8 +128,10 @@ def plan_batch(
     """Jobs for every input file, and problems found while listing them.
 
     Raises :class:`UsageError` when the output folder lies inside an input folder or would hold
-    an input file: nothing is ever written into the input tree.
+    an input file: nothing is ever written into the input tree. With ``options.ocr`` every
+    target is a PDF, and every file is a problem when OCR cannot run (see :func:`_ocr_ready`).
     """
+    options = _ocr_options(options)
     out = Path(outdir).absolute()
     paths = [Path(p) for p in inputs]
     for item in paths:
@@ -136,7 +146,7 @@ def plan_batch(
     jobs: list[Job] = []
     taken: dict[Path, Path] = {}
     for source, rel in _sources(paths, problems):
-        fmt = output_format_for(_input_format(source), options.fmt)
+        fmt = _output_format(source, options.fmt)
         target = out / rel.with_suffix(suffix_for(fmt))
         if target in taken:
             problems.append(
@@ -149,7 +159,51 @@ def plan_batch(
             continue
         taken[target] = source
         jobs.append(Job(source, target, str(rel)))
+    if options.ocr is not None:
+        return _ocr_ready(jobs, problems, options.ocr)
     return jobs, problems
+
+
+def _ocr_options(options: BatchOptions) -> BatchOptions:
+    """With ``options.ocr``: PDF output for every file; UsageError for another format or
+    without OCRmyPDF."""
+    if options.ocr is None:
+        return options
+    if options.fmt is not None and format_for_suffix(f".{options.fmt}") != "pdf":
+        raise UsageError(None, "--ocr writes PDF", "drop --format or use --format pdf")
+    from docdenoise.ocr import MISSING_OCRMYPDF, ocrmypdf_installed
+
+    if not ocrmypdf_installed():
+        raise UsageError(None, *MISSING_OCRMYPDF)
+    return replace(options, fmt="pdf")
+
+
+def _ocr_ready(
+    jobs: list[Job], problems: list[FileResult], language: str
+) -> tuple[list[Job], list[FileResult]]:
+    """Checked once: when OCR cannot run (a Tesseract language missing...), every file fails
+    with the message that says what to install, and nothing is cleaned."""
+    from docdenoise.ocr import check_language
+
+    try:
+        check_language(language)
+    except OcrError as exc:
+        return [], [*problems, *(failed_result(job.source, exc.reason, exc.hint) for job in jobs)]
+    return jobs, problems
+
+
+def _output_format(path: Path, requested: str | None) -> str:
+    """The output format of ``path``: ``requested``, else what ``output_format_for`` says.
+
+    For an input format only read (GIF, a JPEG 2000 codestream) the pages are counted: an
+    animated GIF's frames go to one TIFF.
+    """
+    fmt = _input_format(path)
+    pages = 1
+    if requested is None and not FORMATS[fmt].writable:
+        with suppress(DocDenoiseError):  # cleaning the file says why it cannot be read
+            pages = count_pages(path)
+    return output_format_for(fmt, requested, pages)
 
 
 def _input_format(path: Path) -> str:

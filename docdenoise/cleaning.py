@@ -72,13 +72,25 @@ def clean_file(
 
 
 def write_output(job: Job, pages: list[Page], options: BatchOptions) -> None:
-    """Encode ``pages`` into ``job.target`` atomically (its folder made first); typed errors."""
+    """Encode ``pages`` into ``job.target`` atomically (its folder made first); typed errors.
+    With ``options.ocr``, a searchable PDF (:mod:`docdenoise.ocr`)."""
     try:
         job.target.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise OutputWriteError(
             job.target.parent, f"cannot create the folder ({exc.strerror})"
         ) from exc
+    if options.ocr is not None:
+        from docdenoise.ocr import write_searchable_pdf  # OCRmyPDF only when asked for
+
+        write_searchable_pdf(
+            pages,
+            job.target,
+            options.ocr,
+            bilevel_threshold=options.bilevel_threshold,
+            overwrite=options.overwrite,
+        )
+        return
     save_document(
         pages,
         job.target,

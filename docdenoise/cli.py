@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 from docdenoise import __version__, allocator, limits
 from docdenoise.errors import EXIT_INTERRUPTED, EXIT_USAGE, DocDenoiseError
+from docdenoise.formats import FORMAT_LABELS
 from docdenoise.formats import OUTPUT_FORMATS as FORMATS
 from docdenoise.progress import EtaClock
 
@@ -43,6 +44,17 @@ def _checked(limit: limits.Limit[Any]) -> Callable[[str], Any]:
             raise argparse.ArgumentTypeError(str(exc)) from None
 
     return parse
+
+
+def _ocr_language(text: str) -> str:
+    """An argparse ``type``: Tesseract language names joined by ``+`` (installed or not)."""
+    from docdenoise.ocr import split_languages
+
+    try:
+        split_languages(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return text
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -98,6 +110,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     clean.add_argument(
         "--max-pixels", type=_checked(limits.MAX_PIXELS), default=None, help="per-page pixel limit"
+    )
+    clean.add_argument(
+        "--ocr",
+        type=_ocr_language,
+        default=None,
+        metavar="LANG",
+        help="searchable PDFs: Tesseract's text of each cleaned page under it, LANG such as eng "
+        "or eng+kor (pip install 'docdenoise[ocr]'; apt install tesseract-ocr-LANG)",
     )
     clean.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     ray = clean.add_argument_group(
@@ -167,6 +187,7 @@ def _options(args: argparse.Namespace) -> BatchOptions:
         max_pixels=DEFAULT_MAX_PIXELS if args.max_pixels is None else args.max_pixels,
         bilevel_threshold=args.bw,
         strength=args.strength,
+        ocr=args.ocr,
     )
 
 
@@ -220,7 +241,7 @@ def run_clean(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     for problem in problems:
         err.write(f"error: {problem.error}\n")
     if not jobs and not problems:
-        err.write("error: no images found in the inputs; supported: PNG JPEG TIFF BMP WebP PDF\n")
+        err.write(f"error: no images found in the inputs; supported: {FORMAT_LABELS}\n")
         return EXIT_USAGE
     bar = ProgressBar(err, len(jobs)) if err.isatty() and not args.quiet else None
     gen = _engine_events(args, jobs, options, problems)
@@ -260,6 +281,10 @@ def main(
         level=logging.INFO if args.verbose else logging.WARNING, format="%(message)s"
     )
     logging.captureWarnings(True)  # Pillow's corrupt-data warnings: a log line, not a traceback
+    for chatty in ("fontTools", "pdfminer"):  # under OCRmyPDF: a line per font table
+        logging.getLogger(chatty).setLevel(logging.WARNING)
+    if not args.verbose:  # OCRmyPDF logs its failures in many lines: ours say it in one
+        logging.getLogger("ocrmypdf").setLevel(logging.CRITICAL)
     if args.command is None:
         parser.print_usage(err)
         return EXIT_USAGE

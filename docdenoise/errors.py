@@ -91,6 +91,13 @@ class OutOfMemoryError(DocDenoiseError):
     default_hint = "retry with a smaller --tile, or on the CPU with --device cpu"
 
 
+class OcrError(DocDenoiseError):
+    """OCR could not make a searchable PDF: OCRmyPDF, Tesseract or a language of it missing, or
+    Tesseract failed on the page. The file fails alone, like any other write."""
+
+    default_hint = "clean it without --ocr, or report it with this file"
+
+
 class UsageError(DocDenoiseError):
     """The command line or settings are inconsistent."""
 

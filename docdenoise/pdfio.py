@@ -8,7 +8,7 @@ dpi. Writing is lossless: greyscale pages are stored by PDFium as Flate-compress
 (never JPEG), bilevel pages as CCITT G4 through Pillow, and each page's size in points comes
 from its DPI, so the printed size is kept.
 
-PDFium is not thread-safe, so every call into it holds ``_PDFIUM_LOCK``.
+PDFium is not thread-safe, so every call into it holds ``PDFIUM_LOCK``.
 """
 
 from __future__ import annotations
@@ -30,14 +30,21 @@ from docdenoise.errors import ImageTooLargeError, InvalidImageError
 from docdenoise.page import Page, bilevel, check_pixel_count
 from docdenoise.pillowio import page_image, snap_dpi
 
-__all__ = ["NO_IMAGE_DPI", "count_pdf_pages", "iter_pdf_pages", "render_dpi", "write_pdf"]
+__all__ = [
+    "NO_IMAGE_DPI",
+    "PDFIUM_LOCK",
+    "count_pdf_pages",
+    "iter_pdf_pages",
+    "render_dpi",
+    "write_pdf",
+]
 
 NO_IMAGE_DPI = 300.0  # render resolution of a page without raster images
 MIN_RENDER_DPI, MAX_RENDER_DPI = 72.0, 600.0
 SCAN_MIN_COVER = 0.25  # an image covering less of the page than this is not a scan
 FALLBACK_WRITE_DPI = 300.0  # page size for a page that carries no DPI
 _RENDER_FLAGS = pdfium_c.FPDF_ANNOT | pdfium_c.FPDF_GRAYSCALE
-_PDFIUM_LOCK = threading.RLock()
+PDFIUM_LOCK = threading.RLock()  # PDFium is not thread-safe: every call into it holds this
 _OPEN_ERRORS = {
     pdfium_c.FPDF_ERR_PASSWORD: "the PDF is password-protected",
     pdfium_c.FPDF_ERR_SECURITY: "the PDF uses an unsupported security handler",
@@ -49,7 +56,7 @@ _OPEN_ERRORS = {
 
 def count_pdf_pages(path: Path) -> int:
     """The number of pages of a PDF; raises InvalidImageError when it cannot be opened."""
-    with _PDFIUM_LOCK:
+    with PDFIUM_LOCK:
         pdf = _open(path)
         try:
             return len(pdf)
@@ -59,7 +66,7 @@ def count_pdf_pages(path: Path) -> int:
 
 def iter_pdf_pages(path: Path, *, max_pixels: int) -> Iterator[Page]:
     """Render the pages one at a time; each ``Page.pixels`` is ``(H, W) uint8``, 255 = white."""
-    with _PDFIUM_LOCK:
+    with PDFIUM_LOCK:
         pdf = _open(path)
         try:
             pdf.init_forms()  # so filled-in form fields are drawn
@@ -69,11 +76,11 @@ def iter_pdf_pages(path: Path, *, max_pixels: int) -> Iterator[Page]:
             raise
     try:
         for index in range(count):
-            with _PDFIUM_LOCK, _rendering(path, index + 1):
+            with PDFIUM_LOCK, _rendering(path, index + 1):
                 page = _render_page(path, pdf, index, max_pixels)
             yield page
     finally:
-        with _PDFIUM_LOCK:
+        with PDFIUM_LOCK:
             pdf.close()
 
 
@@ -114,7 +121,7 @@ def write_pdf(pages: Sequence[Page], path: Path, bilevel_threshold: int | None =
         extra = {"save_all": True, "append_images": images[1:]} if len(images) > 1 else {}
         images[0].save(path, format="PDF", dpi=dpi, title=None, **extra)
         return
-    with _PDFIUM_LOCK:
+    with PDFIUM_LOCK:
         pdf = pdfium.PdfDocument.new()
         try:
             for page in pages:

@@ -53,6 +53,7 @@ class BatchOptions:
     bilevel_threshold: int | None = None  # None = greyscale output
     strength: float = 1.0  # 1.0 = fully cleaned, 0.0 = original
     overlap: bool = True  # decode ahead and write behind in threads (docdenoise.executor)
+    ocr: str | None = None  # Tesseract language(s), "eng+kor": searchable PDFs (docdenoise.ocr)
 
 
 @dataclass(frozen=True)
