@@ -2,7 +2,8 @@
 
 The core's ``plan_batch`` and ``iter_batch`` run in a worker; this dialog shows each file's
 state (queued, running, done, skipped, failed and why), the total progress with ETA, and a
-summary at the end. A bad file fails alone; the rest go on.
+summary at the end. A bad file fails alone; the rest go on. "Searchable PDF" makes every file a
+PDF with Tesseract's text in the language chosen beside it (the core's ``BatchOptions.ocr``).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QStandardItemModel
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -33,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from docdenoise.gui import messages
 from docdenoise.gui.batchrun import BatchPlanned, BatchRequest, BatchStep, batch_task
+from docdenoise.gui.ocrchoice import SEARCHABLE, OcrLanguageBox, ocr_unavailable
 from docdenoise.gui.settings import EXPORT_FORMATS, AppSettings
 from docdenoise.gui.worker import DenoiseWorker, WorkerHost
 
@@ -79,6 +81,7 @@ class BatchDialog(QDialog):
         self.fmt.addItem(self.tr("Same as input"), None)
         for fmt in EXPORT_FORMATS:
             self.fmt.addItem(fmt.upper(), fmt)
+        self._build_ocr_choice()
         self.skip_existing = QCheckBox(self.tr("Skip files that are already in the output folder"))
         self.skip_existing.setChecked(True)
         mode = self.tr("greyscale") if self._threshold is None else self.tr("black and white")
@@ -92,9 +95,34 @@ class BatchDialog(QDialog):
             label.setBuddy(edit)  # a buddy makes the & a mnemonic, not a literal
             form.addRow(label, self._with_browse(edit))
         form.addRow(self.tr("&Format:"), self.fmt)
+        language_label = QLabel(self.tr("Text &language:"))
+        language_label.setBuddy(self.languages.combo)
+        form.addRow(language_label, self.languages)
         form.addRow("", self.skip_existing)
         form.addRow(self.tr("Output:"), QLabel(output.format(round(self._strength * 100), mode)))
         return form
+
+    def _build_ocr_choice(self) -> None:
+        """Add Searchable PDF to the format list, and its language box; where OCR cannot run,
+        the choice is disabled and the box says what to install."""
+        self.fmt.addItem(self.tr("Searchable PDF"), SEARCHABLE)
+        self.languages = OcrLanguageBox(self._settings)
+        self.languages.setToolTip(self.tr("The language of the text, for searchable PDFs"))
+        self.ocr_problem = ocr_unavailable(self.languages.installed)
+        if self.ocr_problem is not None:
+            model = self.fmt.model()
+            assert isinstance(model, QStandardItemModel)  # a QComboBox's own model
+            item = model.item(self.fmt.count() - 1)
+            item.setEnabled(False)
+            item.setToolTip(self.ocr_problem)
+            self.languages.names_label.setText(self.ocr_problem)
+        self.fmt.currentIndexChanged.connect(self._update_ocr_choice)
+        self._update_ocr_choice()
+
+    def _update_ocr_choice(self) -> None:
+        """The language box is for searchable PDFs only."""
+        chosen = self.fmt.currentData() == SEARCHABLE and self.ocr_problem is None
+        self.languages.combo.setEnabled(chosen and self.fmt.isEnabled())
 
     def _build_table(self) -> QTableWidget:
         self.table = QTableWidget(0, 3)
@@ -158,8 +186,15 @@ class BatchDialog(QDialog):
         self._settings.set_folder("batch_input", source)
         if target.is_dir():
             self._settings.set_folder("batch_output", target)
-        fmt = self.fmt.currentData()
-        return BatchRequest(source, target, fmt, skip, self._strength, self._threshold)
+        fmt, language = self.fmt.currentData(), None
+        if fmt == SEARCHABLE:
+            fmt, language = "pdf", self.languages.language()
+            problem = self.ocr_problem or self.languages.problem()
+            if problem is not None:
+                self.summary.setText(problem)
+                return None
+            self._settings.remember_ocr_language(language)
+        return BatchRequest(source, target, fmt, skip, self._strength, self._threshold, language)
 
     # -- running -------------------------------------------------------------------------------
     def start(self) -> DenoiseWorker | None:
@@ -198,6 +233,7 @@ class BatchDialog(QDialog):
         self.cancel_button.setEnabled(running)
         for widget in (self.input_edit, self.output_edit, self.fmt, self.skip_existing):
             widget.setEnabled(not running)
+        self._update_ocr_choice()
 
     def state_of(self, row: int) -> str:
         item = self.table.item(row, 1)

@@ -25,6 +25,7 @@ class BatchRequest:
     skip_existing: bool
     strength: float
     threshold: int | None
+    ocr: str | None = None  # a Tesseract language: searchable PDFs (fmt "pdf")
 
 
 @dataclass(frozen=True)
@@ -109,6 +110,7 @@ def batch_task(spec: ModelSpec, request: BatchRequest) -> Task:
             overwrite=not request.skip_existing,
             bilevel_threshold=request.threshold,
             strength=request.strength,
+            ocr=request.ocr,
         )
         jobs, problems = plan_batch([request.input_dir], request.output_dir, options)
         yield BatchPlanned(

@@ -1,21 +1,32 @@
 """Where to export: ask for a file or a folder, pick the format, never overwrite without asking.
 
 The planner only decides targets (:class:`~docdenoise.gui.tasks.ExportItem`); the writing,
-through ``imageio.save_document`` with each page's DPI, happens in a worker.
+through ``imageio.save_document`` with each page's DPI, happens in a worker. "Searchable PDF"
+sits beside the formats of Export Page and Export Document: after the file, it asks for the
+OCR language (:mod:`docdenoise.gui.ocrchoice`), and the worker writes the pages through
+``ocr.write_searchable_pdf``.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import NamedTuple
 
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QFileDialog, QWidget
 
 from docdenoise.formats import FORMATS, MULTI_PAGE_FORMATS, format_for_suffix
-from docdenoise.gui import messages
+from docdenoise.gui import messages, ocrchoice
+from docdenoise.gui.ocrchoice import SEARCHABLE
 from docdenoise.gui.pages import PageEntry
 from docdenoise.gui.settings import EXPORT_FORMATS, AppSettings
 from docdenoise.gui.tasks import ExportItem, ExportPage
+
+
+class ExportChoice(NamedTuple):
+    path: Path
+    fmt: str  # of docdenoise.formats
+    ocr: str | None  # a Tesseract language: a searchable PDF (fmt "pdf")
 
 
 def export_page(entry: PageEntry) -> ExportPage:
@@ -39,15 +50,20 @@ class ExportPlanner(QObject):
         self._settings = settings
 
     def _filters(self, formats: tuple[str, ...]) -> dict[str, str]:
+        """Each format's name filter; "Searchable PDF" beside PDF (its key: ``SEARCHABLE``)."""
         names = {
             "png": self.tr("PNG image (*.png)"),
             "tiff": self.tr("TIFF image (*.tif *.tiff)"),
             "jpeg": self.tr("JPEG image (*.jpg *.jpeg)"),
             "pdf": self.tr("PDF document (*.pdf)"),
+            SEARCHABLE: self.tr("Searchable PDF (*.pdf)"),
         }
+        if "pdf" in formats:
+            formats = (*formats, SEARCHABLE)
         return {fmt: names[fmt] for fmt in formats}
 
-    def _ask_file(self, title: str, name: str, formats: tuple[str, ...]) -> tuple[Path, str] | None:
+    def _ask_file(self, title: str, name: str, formats: tuple[str, ...]) -> ExportChoice | None:
+        """The file, its format and, for a searchable PDF, the OCR language; None: cancelled."""
         filters = self._filters(formats)
         fmt = self._settings.output_format
         fmt = fmt if fmt in formats else formats[0]
@@ -64,22 +80,35 @@ class ExportPlanner(QObject):
             return None
         path = Path(chosen)
         by_filter = next((f for f, text in filters.items() if text == selected), fmt)
+        written = "pdf" if by_filter == SEARCHABLE else by_filter
         fmt = format_for_suffix(path.suffix) or ""
         if fmt not in formats:
-            fmt = by_filter
+            fmt = written
             path = path.with_name(path.name + FORMATS[fmt].suffix)
+        language = None
+        if by_filter == SEARCHABLE and fmt == "pdf":  # a name typed with another suffix wins
+            language = self._ocr_language()
+            if language is None:
+                return None
         if path.exists() and not messages.confirm_overwrite(self._window, [str(path)]):
             return None
         self._settings.set_folder("export", path.parent)
-        return path, fmt
+        return ExportChoice(path, fmt, language)
+
+    def _ocr_language(self) -> str | None:
+        """Ask for the language to recognise; where OCR cannot run, say what to install."""
+        problem = ocrchoice.ocr_unavailable()
+        if problem is not None:
+            messages.show_error(self._window, self.tr("Searchable PDF"), problem)
+            return None
+        return ocrchoice.ask_ocr_language(self._window, self._settings)
 
     def page(self, entry: PageEntry) -> list[ExportItem]:
         name = clean_name(entry, "png", whole_document=False)
         answer = self._ask_file(self.tr("Export Page"), name, EXPORT_FORMATS)
         if answer is None:
             return []
-        path, fmt = answer
-        return [ExportItem(path, fmt, (export_page(entry),))]
+        return [ExportItem(answer.path, answer.fmt, (export_page(entry),), answer.ocr)]
 
     def document(self, pages: list[PageEntry]) -> list[ExportItem]:
         formats = MULTI_PAGE_FORMATS if len(pages) > 1 else EXPORT_FORMATS
@@ -87,8 +116,8 @@ class ExportPlanner(QObject):
         answer = self._ask_file(self.tr("Export Document"), name, formats)
         if answer is None:
             return []
-        path, fmt = answer
-        return [ExportItem(path, fmt, tuple(export_page(p) for p in pages))]
+        pages_out = tuple(export_page(p) for p in pages)
+        return [ExportItem(answer.path, answer.fmt, pages_out, answer.ocr)]
 
     def all(self, documents: list[list[PageEntry]]) -> list[ExportItem]:
         """Every open file into a folder, in the default format (multi-page: TIFF/PDF whole)."""

@@ -23,6 +23,7 @@ from docdenoise.gui.tasks import (
     ModelInfo,
     PageCleaned,
     PageJob,
+    Recognising,
     clean_task,
     export_task,
     prepare_task,
@@ -139,6 +140,12 @@ class JobController(QObject):
                     tile=payload.tile,
                     tiles=payload.tiles,
                 )
+            )
+        elif isinstance(payload, Recognising):
+            self._status.set_indeterminate()  # OCR gives no steps to count
+            text = self.tr("Recognising the text of {name} ({pages} page(s), {language})…")
+            self._status.showMessage(
+                text.format(name=payload.name, pages=payload.pages, language=payload.language)
             )
         elif isinstance(payload, PageCleaned):
             entry = self._entry(payload.key)

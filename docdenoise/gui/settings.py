@@ -21,6 +21,7 @@ MODEL_ENV = "DOCDENOISE_MODEL"
 DEVICES = ("auto", "cpu", "cuda", "mps")
 EXPORT_FORMATS = ("png", "tiff", "jpeg", "pdf")  # those of docdenoise.formats the GUI offers
 MAX_RECENT = 10
+MAX_OCR_LANGUAGES = 5  # Tesseract languages remembered, last used first
 
 
 @dataclass(frozen=True)
@@ -134,6 +135,17 @@ class AppSettings:
     @threshold.setter
     def threshold(self, value: int) -> None:
         self._set("output/threshold", int(value))
+
+    @property
+    def ocr_languages(self) -> list[str]:
+        """Tesseract languages of searchable PDFs (``eng``, ``eng+kor``), the last used first."""
+        value = self._qs.value("ocr/languages", [])
+        items = [value] if isinstance(value, str) else value if isinstance(value, list) else []
+        return [str(item) for item in items if item][:MAX_OCR_LANGUAGES]
+
+    def remember_ocr_language(self, language: str) -> None:
+        items = [language] + [item for item in self.ocr_languages if item != language]
+        self._set("ocr/languages", items[:MAX_OCR_LANGUAGES])
 
     # -- interface -----------------------------------------------------------------------------
     @property

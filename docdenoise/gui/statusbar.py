@@ -57,12 +57,19 @@ class StatusPanel(QStatusBar):
     # -- progress ----------------------------------------------------------------------------------
     def start_progress(self) -> None:
         for bar in (self.page_bar, self.total_bar):
+            bar.setRange(0, 100)
             bar.setValue(0)
             bar.show()
         self.eta_label.setText(self.tr("estimating…"))
         self.eta_label.show()
 
+    def set_indeterminate(self) -> None:
+        """Work with no steps to count (OCR): the page bar only shows that it goes on."""
+        self.page_bar.setRange(0, 0)
+        self.eta_label.setText("")
+
     def set_progress(self, page: float, total: float, eta: float | None) -> None:
+        self.page_bar.setRange(0, 100)
         self.page_bar.setValue(round(100 * page))
         self.total_bar.setValue(round(100 * total))
         self.eta_label.setText(self.format_eta(eta))

@@ -230,21 +230,36 @@ class ExportPage:
 
 @dataclass(frozen=True)
 class ExportItem:
-    """One output file holding ``pages`` (several pages only for TIFF and PDF)."""
+    """One output file holding ``pages`` (several pages only for TIFF and PDF); with ``ocr``
+    (a Tesseract language, ``fmt`` "pdf") a searchable PDF."""
 
     target: Path
     fmt: str
     pages: tuple[ExportPage, ...]
+    ocr: str | None = None
+
+
+@dataclass(frozen=True)
+class Recognising:
+    """OCR of one file begins (seconds a page; it cannot be interrupted once begun)."""
+
+    name: str
+    pages: int
+    language: str
 
 
 def export_task(
     spec: ModelSpec, items: Sequence[ExportItem], strength: float, threshold: int | None
 ) -> Task:
-    """Clean what is not clean yet, then write each item with ``save_document``."""
+    """Clean what is not clean yet, then write each item with ``save_document`` (a searchable
+    PDF with ``ocr.write_searchable_pdf``, announced by a :class:`Recognising`)."""
 
-    def run(ctx: WorkContext) -> Generator[CleanProgress | PageCleaned, None, list[Path]]:
+    def run(
+        ctx: WorkContext,
+    ) -> Generator[CleanProgress | PageCleaned | Recognising, None, list[Path]]:
         from docdenoise.cleaning import blend
         from docdenoise.imageio import save_document
+        from docdenoise.ocr import write_searchable_pdf
         from docdenoise.page import Page
 
         todo = [p for item in items for p in item.pages if p.cleaned is None]
@@ -263,7 +278,11 @@ def export_task(
             for page in item.pages:
                 cleaned = page.cleaned if page.cleaned is not None else done[page.key]
                 pages.append(Page(blend(page.pixels, cleaned, strength), page.dpi))
-            save_document(pages, item.target, fmt=item.fmt, bilevel_threshold=threshold)
+            if item.ocr is None:
+                save_document(pages, item.target, fmt=item.fmt, bilevel_threshold=threshold)
+            else:
+                yield Recognising(item.target.name, len(pages), item.ocr)  # a cancel stops here
+                write_searchable_pdf(pages, item.target, item.ocr, bilevel_threshold=threshold)
             written.append(item.target)
         return written
 

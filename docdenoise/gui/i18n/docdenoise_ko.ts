@@ -294,8 +294,20 @@
         <translation>형식(&amp;F):</translation>
     </message>
     <message>
+        <source>Text &amp;language:</source>
+        <translation>텍스트 언어(&amp;L):</translation>
+    </message>
+    <message>
         <source>Output:</source>
         <translation>출력:</translation>
+    </message>
+    <message>
+        <source>Searchable PDF</source>
+        <translation>검색 가능한 PDF</translation>
+    </message>
+    <message>
+        <source>The language of the text, for searchable PDFs</source>
+        <translation>검색 가능한 PDF에 넣을 텍스트의 언어</translation>
     </message>
     <message>
         <source>File</source>
@@ -447,6 +459,14 @@
         <translation>PDF 문서 (*.pdf)</translation>
     </message>
     <message>
+        <source>Searchable PDF (*.pdf)</source>
+        <translation>검색 가능한 PDF (*.pdf)</translation>
+    </message>
+    <message>
+        <source>Searchable PDF</source>
+        <translation>검색 가능한 PDF</translation>
+    </message>
+    <message>
         <source>Export Page</source>
         <translation>페이지 내보내기</translation>
     </message>
@@ -476,6 +496,10 @@
     <message>
         <source>Cleaning {name}: page {page} of {pages}, tile {tile} of {tiles}</source>
         <translation>{name} 정리 중: 페이지 {page}/{pages}, 타일 {tile}/{tiles}</translation>
+    </message>
+    <message>
+        <source>Recognising the text of {name} ({pages} page(s), {language})…</source>
+        <translation>{name}의 텍스트 인식 중({pages}페이지, {language})…</translation>
     </message>
     <message>
         <source>Exported {0} file(s): {1}</source>
@@ -547,6 +571,36 @@
     <message>
         <source>&amp;Help</source>
         <translation>도움말(&amp;H)</translation>
+    </message>
+</context>
+<context>
+    <name>OcrLanguageBox</name>
+    <message>
+        <source>Tesseract&apos;s language of the text; join several with +, e.g. eng+kor</source>
+        <translation>텍스트의 Tesseract 언어입니다. 여러 언어는 +로 이어 씁니다(예: eng+kor)</translation>
+    </message>
+    <message>
+        <source>“{0}” is not a Tesseract language; choose one such as eng or eng+kor</source>
+        <translation>“{0}”은(는) Tesseract 언어가 아닙니다. eng나 eng+kor 같은 언어를 고르세요</translation>
+    </message>
+    <message>
+        <source>Tesseract has no {0} language data; on Debian or Ubuntu: {1}</source>
+        <translation>Tesseract에 {0} 언어 데이터가 없습니다. Debian이나 Ubuntu에서는: {1}</translation>
+    </message>
+</context>
+<context>
+    <name>OcrOptionsDialog</name>
+    <message>
+        <source>Searchable PDF</source>
+        <translation>검색 가능한 PDF</translation>
+    </message>
+    <message>
+        <source>Tesseract reads the text of the cleaned pages and lays it, invisible, over them: the PDF can be searched and its text copied.</source>
+        <translation>Tesseract가 정리된 페이지의 텍스트를 읽어 보이지 않게 페이지 위에 얹습니다. 그래서 PDF에서 검색하고 텍스트를 복사할 수 있습니다.</translation>
+    </message>
+    <message>
+        <source>Text &amp;language:</source>
+        <translation>텍스트 언어(&amp;L):</translation>
     </message>
 </context>
 <context>
@@ -816,6 +870,21 @@ Do you want to replace them?</source>
     <message>
         <source>Replace existing files?</source>
         <translation>기존 파일을 바꾸시겠습니까?</translation>
+    </message>
+</context>
+<context>
+    <name>ocrchoice</name>
+    <message>
+        <source>This build of docdenoise has no OCR; for searchable PDFs install docdenoise with pip install &apos;docdenoise[ocr]&apos; and Tesseract ({0})</source>
+        <translation>이 docdenoise 빌드에는 OCR이 없습니다. 검색 가능한 PDF를 만들려면 pip install &apos;docdenoise[ocr]&apos;로 docdenoise를 설치하고 Tesseract도 설치하세요({0})</translation>
+    </message>
+    <message>
+        <source>Searchable PDFs need OCRmyPDF, which is not installed: pip install &apos;docdenoise[ocr]&apos; (and Tesseract: {0})</source>
+        <translation>검색 가능한 PDF에는 OCRmyPDF가 필요한데 설치되어 있지 않습니다: pip install &apos;docdenoise[ocr]&apos; (Tesseract도 필요: {0})</translation>
+    </message>
+    <message>
+        <source>Searchable PDFs need Tesseract and a language of it, which are not installed; on Debian or Ubuntu: {0}</source>
+        <translation>검색 가능한 PDF에는 Tesseract와 그 언어 데이터가 필요한데 설치되어 있지 않습니다. Debian이나 Ubuntu에서는: {0}</translation>
     </message>
 </context>
 </TS>
