@@ -23,6 +23,14 @@ from docdenoise.synth.pairs import Pair, make_pair_with_page
 from docdenoise.synth.render import CleanPage
 
 MAX_SHEET_PAIRS = 48
+# SynthConfig's chances of what real pages showed (issue 36): the option's help, each 0 to 1.
+REAL_KNOBS = {
+    "hairlines": "chance of a Latin page in hairline serif or italic type at 5-12 pt, 100-300 dpi",
+    "rules": "chance of printed underlines and thin rules on text pages and letters",
+    "stain_rims": "chance that a coffee or tea stain lays its dark rim through the text",
+    "show_through": "chance of the mirrored, blurred back of the leaf at the front's dpi",
+    "pale_pen": "chance of pale ballpoint or pencil notes kept on the clean page",
+}
 
 
 def _size(text: str) -> tuple[int, int]:
@@ -70,6 +78,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="chance (0-1) of titles and letterheads in display type (28-110 pt) and of drop "
         "caps (default 0: the default pages)",
     )
+    for name, what in REAL_KNOBS.items():
+        flag = "--" + name.replace("_", "-")
+        parser.add_argument(flag, type=float, default=0.0, help=f"{what} (default 0)")
     return parser
 
 
@@ -145,10 +156,11 @@ def main(argv: list[str] | None = None) -> int:
             config = SynthConfig(shading=args.shading)
         except ValueError as exc:
             raise UsageError(None, f"--shading: {exc}") from None
-        try:
-            config = dataclasses.replace(config, display=args.display)
-        except ValueError as exc:
-            raise UsageError(None, f"--display: {exc}") from None
+        for name in ("display", *REAL_KNOBS):
+            try:
+                config = dataclasses.replace(config, **{name: getattr(args, name)})
+            except ValueError as exc:
+                raise UsageError(None, f"--{name.replace('_', '-')}: {exc}") from None
         start = time.perf_counter()
         write_pairs(args.out, args.count, args.seed, args.size, only, config)
     except DocDenoiseError as error:

@@ -10,6 +10,17 @@ PAGE_KINDS = ("form", "letter", "text", "table")
 SCRIPTS = ("latin", "ko", "ja", "zh")  # ko: Hangul with some Hanja; ja: Japanese; zh: Simplified
 # Every layout the renderer draws: a page kind, or a page kind in a script ("form.ko").
 LAYOUTS = PAGE_KINDS + tuple(f"{kind}.{script}" for script in SCRIPTS[1:] for kind in PAGE_KINDS)
+# The knobs of SynthConfig that are a chance (0 to 1); each at 0 draws exactly the default pages.
+CHANCES = (
+    "shading",
+    "display",
+    "optics",
+    "hairlines",
+    "rules",
+    "stain_rims",
+    "show_through",
+    "pale_pen",
+)
 
 
 def layout_script(layout: str) -> tuple[str, str]:
@@ -57,6 +68,33 @@ class SynthConfig:
     sees soft edges mostly with ink bleed learns to draw them thinner (measured on DIBCO:
     strokes 6.2 px wide where the scan's own half-way edge is 7.0). 0 draws exactly the default
     pages.
+
+    Five more knobs (issue 36) draw what real pages showed the network erasing or keeping
+    wrongly; each 0 to 1, and each at 0 draws exactly the default pages:
+
+    ``hairlines`` is the chance that a Latin page is set in a high-contrast serif or italic face
+    (Latin Modern, C059, P052, Nimbus Roman: ``docdenoise.synth.hairline_faces``) at 5 to 12 pt
+    and 100 to 300 dpi, where the bars of ``e`` and ``t`` and the serifs are a pixel wide or
+    less and only mid-grey on the clean page: content, though thin and faint.
+
+    ``rules`` is the chance that a text page or letter also has printed underlines under some
+    words and lines and thin rules (0.2 to 0.8 pt) between its sections
+    (``docdenoise.synth.layouts.fine_print``): thin straight lines that are ink, not creases.
+
+    ``stain_rims`` is the chance that a coffee or tea stain of the random mix lays its rim
+    through the page's text, drawn as the coffee-ring effect: a dark band a few pixels wide,
+    sharp outside, far darker than the stain's inside (``rim_on_ink`` of
+    ``docdenoise.synth.degrade.stains``).
+
+    ``show_through`` is the chance that a page without bleed-through gets the show-through of
+    its leaf's back; with it above 0 every back is drawn at the front's dpi in the front's
+    script, as the other side of the same book or letter is: mirrored, blurred by the paper, from
+    faint to nearly as dark as faint front ink, never darker than the front's ink.
+
+    ``pale_pen`` is the chance that a page's pen work is pale blue ballpoint (light, thin,
+    uneven pressure) or pencil (grey, grainy), with a few more such notes, underlines and
+    circled numbers (``docdenoise.synth.layouts.pale_notes``): content the clean page keeps,
+    pale, so that a network learns that pale pen is ink.
     """
 
     dpi_range: tuple[int, int] = (150, 400)
@@ -69,6 +107,11 @@ class SynthConfig:
     shading: float = 0.0
     display: float = 0.0
     optics: float = 0.0
+    hairlines: float = 0.0
+    rules: float = 0.0
+    stain_rims: float = 0.0
+    show_through: float = 0.0
+    pale_pen: float = 0.0
 
     def __post_init__(self) -> None:
         lo, hi = self.dpi_range
@@ -93,12 +136,10 @@ class SynthConfig:
             bad = [(n, w) for n, w in self.weights if not 0.0 <= w < float("inf")]
             if bad:
                 raise ValueError(f"weights must be finite and >= 0, got {bad}")
-        if not 0.0 <= self.shading <= 1.0:
-            raise ValueError(f"shading must be between 0 and 1, got {self.shading}")
-        if not 0.0 <= self.display <= 1.0:
-            raise ValueError(f"display must be between 0 and 1, got {self.display}")
-        if not 0.0 <= self.optics <= 1.0:
-            raise ValueError(f"optics must be between 0 and 1, got {self.optics}")
+        for name in CHANCES:
+            value = getattr(self, name)
+            if not 0.0 <= value <= 1.0:
+                raise ValueError(f"{name} must be between 0 and 1, got {value}")
         if self.max_degradations < 0:
             raise ValueError(f"max_degradations must be >= 0, got {self.max_degradations}")
 

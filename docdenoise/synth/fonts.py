@@ -154,6 +154,12 @@ def available_faces() -> tuple[FontFace, ...]:
     return faces
 
 
+def faces_in(dirs: Sequence[str | Path]) -> tuple[FontFace, ...]:
+    """The usable faces under ``dirs`` (searched recursively, cached), sorted by path; may be
+    empty. `available_faces` is this for `font_dirs`."""
+    return _discover(tuple(Path(d).expanduser() for d in dirs))
+
+
 def pick_face(
     rng: np.random.Generator,
     family: str | Sequence[str] | None = None,

@@ -37,7 +37,8 @@ def make_pair_with_page(
     """
     page_seq, noise_seq = np.random.SeedSequence(seed).spawn(2)
     page = render_clean(np.random.default_rng(page_seq), height, width, config=config)
-    noisy, names = degrade(page.pixels, np.random.default_rng(noise_seq), config=config, only=only)
+    noise_rng = np.random.default_rng(noise_seq)
+    noisy, names = degrade(page.pixels, noise_rng, config=config, only=only, front=page)
     return Pair(noisy, page.pixels, names, seed), page
 
 

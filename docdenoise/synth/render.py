@@ -13,9 +13,10 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image, ImageChops, ImageDraw, ImageFilter
 
-from docdenoise.synth import handwriting
-from docdenoise.synth.config import LAYOUTS, SynthConfig
+from docdenoise.synth import handwriting, pen_ink
+from docdenoise.synth.config import LAYOUTS, SynthConfig, layout_script
 from docdenoise.synth.fonts import load_font
+from docdenoise.synth.hairline_faces import HAIRLINE_DPI, HAIRLINE_PT
 from docdenoise.synth.layouts import build_page
 from docdenoise.synth.scene import (
     Box,
@@ -129,25 +130,55 @@ class _Canvas:
                 )
 
     def stroke(self, op: PenOp) -> None:
-        self._pen_line(np.asarray(op.points, dtype=np.float64), op.width, op.ink)
+        tone = None if op.kind == "pen" else np.random.default_rng(op.seed)
+        self._pen_line(np.asarray(op.points, dtype=np.float64), op.width, op.ink, op.kind, tone)
 
     def scribble(self, op: ScribbleOp) -> None:
         rng = np.random.default_rng(op.seed)
+        tone = None if op.kind == "pen" else np.random.default_rng([op.seed, 1])
         for stroke in handwriting.handwritten_line(rng, op.x, op.y, op.x_height, op.max_width):
-            self._pen_line(np.asarray(stroke, dtype=np.float64), op.width, op.ink)
+            points = np.asarray(stroke, dtype=np.float64)
+            self._pen_line(points, op.width, op.ink, op.kind, tone)
 
-    def _pen_line(self, points: np.ndarray, pen_width: float, ink: int) -> None:
-        """A round-pen polyline (N, 2) in page px on the pen layer and the small-mark mask."""
+    def _pen_line(
+        self,
+        points: np.ndarray,
+        pen_width: float,
+        ink: int,
+        kind: str = "pen",
+        tone: np.random.Generator | None = None,
+    ) -> None:
+        """A round-pen polyline (N, 2) in page px on the pen layer and the small-mark mask; a
+        pale ``kind`` gets its pressure or grain from ``tone`` (see `pen_ink.stroke_tone`)."""
         pts = (points - (self.x0, self.y0)) * self.ss
-        flat = pts.ravel().tolist()
         width = max(1, round(pen_width * self.ss))
-        joint = "curve" if len(pts) <= 4 else None  # dense smooth curves need no joints
-        r = 0.5 * width
-        for draw, colour in ((self.pen_draw, ink), (self.mask_draw, 255)):
-            draw.line(flat, fill=colour, width=width, joint=joint)
-            for px, py in (pts[0], pts[-1]):  # round pen ends
-                draw.ellipse((px - r, py - r, px + r, py + r), fill=colour)
+        if tone is None:
+            _round_line(self.pen_draw, pts, width, ink)
+        else:
+            self._pale_line(pts, width, ink, kind, tone)
+        _round_line(self.mask_draw, pts, width, 255)
         self.has_pen = True
+
+    def _pale_line(
+        self, pts: np.ndarray, width: int, ink: int, kind: str, rng: np.random.Generator
+    ) -> None:
+        """Draw the line on a patch, tone it as ``kind``, keep the darker on the pen layer."""
+        lo = np.floor(pts.min(axis=0) - width - 1).astype(int)
+        hi = np.ceil(pts.max(axis=0) + width + 1).astype(int)
+        box = (
+            max(0, lo[0]),
+            max(0, lo[1]),
+            min(self.pen.width, hi[0]),
+            min(self.pen.height, hi[1]),
+        )
+        if box[0] >= box[2] or box[1] >= box[3]:
+            return
+        patch = Image.new("L", (box[2] - box[0], box[3] - box[1]), 0)
+        _round_line(ImageDraw.Draw(patch), pts - box[:2], width, 255)
+        cover = np.asarray(patch, dtype=np.float32) / np.float32(255.0)
+        toned = pen_ink.stroke_tone(cover, ink, kind, rng, self.ss)
+        under = np.asarray(self.pen.crop(box))
+        self.pen.paste(Image.fromarray(np.minimum(under, toned)), box)
 
     def stamp(self, op: StampOp) -> None:
         img = draw_stamp(op, self.ss)
@@ -156,6 +187,15 @@ class _Canvas:
             ImageChops.darker(self.pen.crop(_paste_box(img, cx, cy)), img), _paste_box(img, cx, cy)
         )
         self.has_pen = True
+
+
+def _round_line(draw: ImageDraw.ImageDraw, pts: np.ndarray, width: int, colour: int) -> None:
+    """A polyline (N, 2) in canvas px with round ends, as a round pen draws it."""
+    joint = "curve" if len(pts) <= 4 else None  # dense smooth curves need no joints
+    draw.line(pts.ravel().tolist(), fill=colour, width=width, joint=joint)
+    r = 0.5 * width
+    for px, py in (pts[0], pts[-1]):
+        draw.ellipse((px - r, py - r, px + r, py + r), fill=colour)
 
 
 def _paste_box(img: Image.Image, cx: float, cy: float) -> tuple[int, int, int, int]:
@@ -203,6 +243,14 @@ def choose_window(rng: np.random.Generator, scene: Scene, height: int, width: in
     return (float(x0[pick]), float(y0[pick]), float(x0[pick] + width), float(y0[pick] + height))
 
 
+def _hairline_page(rng: np.random.Generator, config: SynthConfig, layout: str) -> bool:
+    """Whether a Latin page is set in hairline type (``SynthConfig.hairlines``); draws nothing
+    when that is 0 or the page is in another script, so the default pages stay as they were."""
+    if config.hairlines <= 0 or layout_script(layout)[1] != "latin":
+        return False
+    return bool(rng.random() < config.hairlines)
+
+
 def render_clean(
     rng: np.random.Generator,
     height: int,
@@ -216,6 +264,8 @@ def render_clean(
     """Draw a (height, width) window of a random page of ``layout`` at ``dpi``.
 
     The page is A4, US Letter or A5 at that dpi, grown to the window if the window is larger.
+    A hairline page (``config.hairlines``) draws its dpi and type size from ``HAIRLINE_DPI``
+    and ``HAIRLINE_PT`` instead of the config's ranges (a ``dpi`` given is kept).
     ``blur``: the page's own softness (Gaussian sigma, px); drawn from ``CLEAN_BLUR`` if None,
     last, so a given value draws the same page at another softness.
     Reproducible: the same generator state gives the same page.
@@ -225,12 +275,24 @@ def render_clean(
     layout = config.layouts[int(rng.integers(len(config.layouts)))] if layout is None else layout
     if layout not in LAYOUTS:
         raise ValueError(f"unknown layout {layout!r}; choose from {LAYOUTS}")
-    lo, hi = config.dpi_range
+    hairline = _hairline_page(rng, config, layout)
+    lo, hi = HAIRLINE_DPI if hairline else config.dpi_range
     dpi = int(rng.integers(lo, hi + 1)) if dpi is None else int(dpi)
     if not 30 <= dpi <= 1200:
         raise ValueError(f"dpi must be between 30 and 1200, got {dpi}")
+    pt_range = HAIRLINE_PT if hairline else config.pt_range
     scene = build_page(
-        rng, layout, dpi, height, width, config.pt_range, config.shading, config.display
+        rng,
+        layout,
+        dpi,
+        height,
+        width,
+        pt_range,
+        config.shading,
+        config.display,
+        hairline=hairline,
+        rules=config.rules,
+        pale_pen=config.pale_pen,
     )
     window = choose_window(rng, scene, height, width)
     blur = float(rng.uniform(*CLEAN_BLUR)) if blur is None else float(blur)

@@ -56,11 +56,17 @@ class ShapeOp:
 
 @dataclass(frozen=True)
 class PenOp:
-    """A handwritten stroke: a smooth polyline drawn with a round pen. Always a small mark."""
+    """A handwritten stroke: a smooth polyline drawn with a round pen. Always a small mark.
+
+    ``kind``: ``pen`` (even ink) or a pale pen of ``docdenoise.synth.pen_ink.PALE_KINDS``,
+    whose uneven pressure or graphite grain is drawn from ``seed``.
+    """
 
     points: tuple[Point, ...]
     width: float
     ink: int
+    kind: str = "pen"
+    seed: int = 0
 
     @property
     def bbox(self) -> Box:
@@ -96,7 +102,8 @@ class StampOp:
 
 @dataclass(frozen=True)
 class ScribbleOp:
-    """A line of handwriting, drawn only if it meets the window (strokes come from ``seed``)."""
+    """A line of handwriting, drawn only if it meets the window (strokes come from ``seed``);
+    ``kind`` as `PenOp`'s."""
 
     x: float
     y: float
@@ -105,6 +112,7 @@ class ScribbleOp:
     seed: int
     width: float
     ink: int
+    kind: str = "pen"
 
     @property
     def bbox(self) -> Box:
@@ -175,10 +183,12 @@ class Scene:
         pts = ((box[0], box[1]), (box[2], box[3]))
         self.ops.append(ShapeOp("ellipse", pts, width, ink, fill, small=0 < width <= 2.0))
 
-    def pen(self, strokes: list[list[Point]], width: float, ink: int) -> None:
+    def pen(
+        self, strokes: list[list[Point]], width: float, ink: int, kind: str = "pen", seed: int = 0
+    ) -> None:
         for stroke in strokes:
             if len(stroke) >= 2:
-                self.ops.append(PenOp(tuple(stroke), width, ink))
+                self.ops.append(PenOp(tuple(stroke), width, ink, kind, seed))
 
     def scribble(
         self,
@@ -189,10 +199,11 @@ class Scene:
         max_width: float,
         width: float,
         ink: int,
+        kind: str = "pen",
     ) -> None:
         """A line of cursive-like handwriting with its baseline at ``y`` (see `ScribbleOp`)."""
         seed = int(rng.integers(2**31))
-        self.ops.append(ScribbleOp(x, y, x_height, max_width, seed, width, ink))
+        self.ops.append(ScribbleOp(x, y, x_height, max_width, seed, width, ink, kind))
 
     def stamp(self, op: StampOp) -> None:
         self.ops.append(op)

@@ -45,7 +45,10 @@ class DataConfig:
     degradations in the random mix (:class:`docdenoise.synth.SynthConfig` ``weights``).
     ``shading`` (0 to 1) is the extra chance of printed grey fills on the pages
     (:class:`docdenoise.synth.SynthConfig` ``shading``), ``display`` (0 to 1) the chance of
-    titles in display type and of drop caps (``SynthConfig`` ``display``).
+    titles in display type and of drop caps (``SynthConfig`` ``display``). ``hairlines``,
+    ``rules``, ``stain_rims``, ``show_through`` and ``pale_pen`` (each 0 to 1, 0 draws the
+    earlier pages) are ``SynthConfig``'s chances of what real pages hold (issue 36): hairline
+    type, thin printed lines, stain rims through the text, the back of the leaf, pale pen.
     ``max_degradations`` caps how many degradations the random mix puts on one page (1 to that
     many, uniformly, and none on a few; ``SynthConfig`` ``max_degradations``).
 
@@ -70,6 +73,11 @@ class DataConfig:
     shading: float = 0.0
     display: float = 0.0
     optics: float = 0.0
+    hairlines: float = 0.0
+    rules: float = 0.0
+    stain_rims: float = 0.0
+    show_through: float = 0.0
+    pale_pen: float = 0.0
     max_degradations: int = SynthConfig.max_degradations
 
     def synth(self) -> SynthConfig:
@@ -82,6 +90,11 @@ class DataConfig:
             shading=self.shading,
             display=self.display,
             optics=self.optics,
+            hairlines=self.hairlines,
+            rules=self.rules,
+            stain_rims=self.stain_rims,
+            show_through=self.show_through,
+            pale_pen=self.pale_pen,
             max_degradations=self.max_degradations,
         )
 

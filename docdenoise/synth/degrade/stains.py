@@ -28,6 +28,7 @@ from docdenoise.synth.degrade.fields import (
 )
 
 _TABLE = 1024
+RIM_STRENGTH = (0.25, 0.75)  # a coffee rim's darkness across the text (rim_on_ink)
 
 
 def _angular(rng: np.random.Generator, harmonics: int) -> np.ndarray:
@@ -116,6 +117,45 @@ def _blotch_rim(rng: np.random.Generator, r: float) -> Rim:
     )
 
 
+def _ink_rim(rng: np.random.Generator, r: float, fill: tuple[float, float]) -> Rim:
+    """A coffee ring's rim as it crosses text: a dark band 3 to 12 px wide, sharp outside,
+    fading over a few px inside, round (it would not pass the ink it was laid on otherwise)
+    and a little broken, over an inside of ``fill`` (well under the rim)."""
+    return Rim(
+        1.0,
+        rng.uniform(*fill),
+        rng.uniform(0.8, 2.0),
+        rng.uniform(3.0, 10.0),
+        rng.uniform(0.0, 0.01),
+        rng.uniform(0.0, 0.3),
+    )
+
+
+def _ink_point(rng: np.random.Generator, page: FloatArray) -> tuple[float, float, float] | None:
+    """(x, y, angle): a random ink pixel of ``page`` (darker than half-way from its darkest
+    pixel to its paper, however toned) and a random direction from it to a stain's centre;
+    None for a page without ink."""
+    paper, darkest = float(np.percentile(page, 90)), float(page.min())
+    if paper - darkest < 0.1:
+        return None
+    ys, xs = np.nonzero(page < 0.5 * (paper + darkest))
+    if len(ys) == 0:
+        return None
+    k = int(rng.integers(len(ys)))
+    return float(xs[k]), float(ys[k]), float(rng.uniform(0, 2 * np.pi))
+
+
+def _centre_through(
+    rng: np.random.Generator, point: tuple[float, float, float], radius: float
+) -> tuple[float, float]:
+    """A centre whose circle of ``radius`` passes within a few px of ``point``'s ink pixel,
+    coming from about its direction (so several such rims run side by side there)."""
+    x, y, a = point
+    a += rng.normal(0, 0.03)
+    r = radius + rng.normal(0, 2.0)
+    return x - r * np.cos(a), y - r * np.sin(a)
+
+
 def _ring(
     dark: FloatArray, rng: np.random.Generator, cx: float, cy: float, radius: float, look: Rim
 ) -> None:
@@ -141,26 +181,36 @@ def coffee_stain(
     *,
     strength: float | None = None,
     rings: int | None = None,
+    rim_on_ink: bool = False,
 ) -> FloatArray:
     """Coffee cup rings and drops: sharp dark rims, grainy faint insides, broken and overlapping.
 
     ``strength``: darkness of the rims (0.08 faint .. 0.85 ink-dark). ``rings``: how many cup
-    rings (1..3); drops and splashes are added at random.
+    rings (1..3); drops and splashes are added at random. ``rim_on_ink``: lay each cup's rim
+    through the page's text, as the coffee-ring effect draws it: a dark band a few px wide over
+    a faint inside, at a rim darkness of 0.25 to 0.75 when ``strength`` is not given and never
+    darker than ``strength`` where rims overlap, mottled too little to break the rim where it
+    crosses the ink (``SynthConfig.stain_rims``; False draws exactly the default stains).
     """
-    strength = pick_log(rng, strength, 0.08, 0.85)
+    strength = pick_log(rng, strength, *(RIM_STRENGTH if rim_on_ink else (0.08, 0.85)))
     rings = int(rng.integers(1, 4)) if rings is None else rings
     dark = np.zeros(page.shape, np.float32)
     radius = rng.uniform(150, 700)
+    on_ink = _ink_point(rng, page) if rim_on_ink else None
     for _ in range(rings):  # the same cup put down several times
         r = radius * rng.uniform(0.9, 1.1)
-        cx, cy = centre_at_distance(rng, page.shape, 0.8 * r, 1.05 * r)
-        _ring(dark, rng, cx, cy, r, _cup_rim(rng, r))
+        if on_ink is None:
+            centre = centre_at_distance(rng, page.shape, 0.8 * r, 1.05 * r)
+        else:  # every rim through the same words
+            centre = _centre_through(rng, on_ink, r)
+        look = _ink_rim(rng, r, (0.0, 0.12)) if rim_on_ink else _cup_rim(rng, r)
+        _ring(dark, rng, *centre, r, look)
     for _ in range(int(rng.integers(0, 6))):  # drops and splashes: small, irregular, rimmed
         cx, cy = point_near(rng, page.shape, 20)
         r = rng.uniform(4, 60)
         _ring(dark, rng, cx, cy, r, _drop_rim(rng, r))
-    dark *= _mottle(rng, page.shape, rng.uniform(0.2, 0.6))
-    return finish(page * (1.0 - strength * np.clip(dark, 0.0, 1.6)))
+    dark *= _mottle(rng, page.shape, rng.uniform(*((0.1, 0.25) if rim_on_ink else (0.2, 0.6))))
+    return finish(page * (1.0 - strength * np.clip(dark, 0.0, 1.0 if rim_on_ink else 1.6)))
 
 
 def tea_stain(
@@ -168,18 +218,26 @@ def tea_stain(
     rng: np.random.Generator,
     *,
     strength: float | None = None,
+    rim_on_ink: bool = False,
 ) -> FloatArray:
     """Tea (or coffee) spilt and soaked in: large irregular blotches, mottled inside, darker rim.
 
-    ``strength``: darkness of the blotch (0.05 faint .. 0.6 heavy).
+    ``strength``: darkness of the blotch (0.05 faint .. 0.6 heavy). ``rim_on_ink``: as
+    `coffee_stain`'s: one round blotch whose rim runs through the text, a dark band over a
+    paler inside (which soaks darker than a coffee ring's), at strength 0.1 to 0.45.
     """
-    strength = pick_log(rng, strength, 0.05, 0.6)
+    strength = pick_log(rng, strength, *((0.1, 0.45) if rim_on_ink else (0.05, 0.6)))
     dark = np.zeros(page.shape, np.float32)
-    for _ in range(int(rng.integers(1, 4))):
+    for _ in range(1 if rim_on_ink else int(rng.integers(1, 4))):
         r = rng.uniform(60, 900)
-        cx, cy = centre_at_distance(rng, page.shape, 0.0, 1.0 * r)
-        _ring(dark, rng, cx, cy, r, _blotch_rim(rng, r))
-    dark *= _mottle(rng, page.shape, rng.uniform(0.3, 0.8))
+        on_ink = _ink_point(rng, page) if rim_on_ink else None
+        if on_ink is None:
+            centre = centre_at_distance(rng, page.shape, 0.0, 1.0 * r)
+        else:
+            centre = _centre_through(rng, on_ink, r)
+        look = _ink_rim(rng, r, (0.1, 0.3)) if rim_on_ink else _blotch_rim(rng, r)
+        _ring(dark, rng, *centre, r, look)
+    dark *= _mottle(rng, page.shape, rng.uniform(*((0.15, 0.35) if rim_on_ink else (0.3, 0.8))))
     return finish(page * (1.0 - strength * np.clip(dark, 0.0, 1.8)))
 
 

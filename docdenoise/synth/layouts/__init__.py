@@ -9,8 +9,10 @@ import numpy as np
 
 from docdenoise.synth.config import layout_script
 from docdenoise.synth.layouts.common import Style, make_style
+from docdenoise.synth.layouts.fine_print import add_rules, hairline_style
 from docdenoise.synth.layouts.form import build_form
 from docdenoise.synth.layouts.letter import build_letter
+from docdenoise.synth.layouts.pale_notes import pale_pen_page
 from docdenoise.synth.layouts.table import build_table
 from docdenoise.synth.layouts.text_page import build_text
 from docdenoise.synth.scene import Scene
@@ -35,11 +37,17 @@ def build_page(
     pt_range: tuple[float, float],
     shading: float = 0.0,
     display: float = 0.0,
+    *,
+    hairline: bool = False,
+    rules: float = 0.0,
+    pale_pen: float = 0.0,
 ) -> Scene:
     """A whole page of ``layout`` at ``dpi``, at least ``min_height`` x ``min_width`` pixels.
 
     ``layout`` is a page kind (``form``) or a page kind in a script (``form.ko``, see
-    ``docdenoise.synth.config.LAYOUTS``). ``shading``, ``display``: ``SynthConfig``'s.
+    ``docdenoise.synth.config.LAYOUTS``). ``shading``, ``display``, ``rules``, ``pale_pen``:
+    ``SynthConfig``'s; ``hairline``: set the page in hairline type (``SynthConfig.hairlines``
+    drew it). Each at 0 (or False) draws nothing more from ``rng``.
     """
     layout, script = layout_script(layout)
     if layout not in LAYOUT_BUILDERS:
@@ -50,10 +58,17 @@ def build_page(
     width = max(min_width, round(w_mm / 25.4 * dpi))
     height = max(min_height, round(h_mm / 25.4 * dpi))
     scene = Scene(width, height, dpi)
-    style = dataclasses.replace(
-        make_style(rng, scene, pt_range, script), shading=shading, display=display
+    plain = (
+        hairline_style(rng, scene, pt_range)
+        if hairline
+        else make_style(rng, scene, pt_range, script)
     )
+    style = dataclasses.replace(plain, shading=shading, display=display)
     LAYOUT_BUILDERS[layout](scene, rng, style)
+    if rules > 0 and layout in ("text", "letter") and rng.random() < rules:
+        add_rules(scene, rng, style)
+    if pale_pen > 0 and rng.random() < pale_pen:
+        pale_pen_page(scene, rng, style)
     return scene
 
 
