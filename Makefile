@@ -12,7 +12,7 @@ SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Qt offscreen and fonts (tests), OCR and the classical peer (quality tests, benchmarks);
 # Korean/Japanese/Chinese fonts and Korean OCR for the CJK pages and the Korean UI.
 APT_TEST := libegl1 libgl1 libglib2.0-0 libfontconfig1 libxkbcommon0 fonts-dejavu-core \
-            fonts-dejavu-extra fonts-liberation fonts-freefont-ttf fonts-urw-base35 \
+            fonts-dejavu-extra fonts-liberation fonts-freefont-ttf fonts-urw-base35 fonts-lmodern \
             fonts-nanum fonts-noto-cjk tesseract-ocr tesseract-ocr-eng tesseract-ocr-kor unpaper
 # A real window (and a virtual screen where there is no display).
 APT_RUN  := $(APT_TEST) xvfb xauth libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 \
@@ -59,7 +59,7 @@ $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
 
 $(VENV)/.installed: $(VENV)/bin/python pyproject.toml constraints.txt
-	$(PIP) install -q -c constraints.txt -e ".[dev,cluster,onnx]"
+	$(PIP) install -q -c constraints.txt -e ".[dev,cluster,onnx,ocr]"
 	touch $@
 
 bench: $(VENV)/.installed
