@@ -68,40 +68,20 @@ def paper_map(pixels: np.ndarray) -> np.ndarray:
     return np.maximum(np.asarray(median, dtype=np.float32), np.float32(PAPER_FLOOR))
 
 
-def _bilinear_axis(full: int, small: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Sample positions of ``full`` pixel centres on a ``small`` grid: low index, high index and
-    the high one's weight, clamped at the edges."""
-    position = (np.arange(full, dtype=np.float32) + 0.5) * np.float32(small / full) - 0.5
-    position = np.clip(position, 0, small - 1)
-    low = np.floor(position).astype(np.intp)
-    high = np.minimum(low + 1, small - 1)
-    return low, high, (position - low).astype(np.float32)
-
-
 class _PaperRows:
-    """The full-resolution paper shade of any run of rows, from the paper map."""
+    """The full-resolution paper shade of any run of rows: the paper map scaled up bilinearly
+    (Pillow), each run read from its own box of the map, so runs join as the whole page would."""
 
     def __init__(self, paper: np.ndarray, height: int, width: int) -> None:
-        self._paper = paper
-        self._rows = _bilinear_axis(height, paper.shape[0])
-        self._cols = _bilinear_axis(width, paper.shape[1])
-
-    def _strip(self, top: int, bottom: int) -> np.ndarray:
-        """Rows ``top:bottom`` interpolated, columns still on the map's grid."""
-        low, high, weight = (a[top:bottom] for a in self._rows)
-        return self._paper[low] * (1 - weight[:, None]) + self._paper[high] * weight[:, None]
+        self._map = Image.fromarray(paper, mode="F")
+        self._height, self._width = height, width
 
     def __call__(self, top: int, bottom: int) -> np.ndarray:
-        """The shade of rows ``top:bottom``, ``(bottom - top, W)``."""
-        rows = self._strip(top, bottom)
-        low, high, weight = self._cols
-        return rows[:, low] * (1 - weight) + rows[:, high] * weight
-
-    def at(self, top: int, bottom: int, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
-        """The shade at the pixels ``(top + rows, cols)`` only, a 1-D array."""
-        strip = self._strip(top, bottom)
-        low, high, weight = (a[cols] for a in self._cols)
-        return strip[rows, low] * (1 - weight) + strip[rows, high] * weight
+        """The shade of rows ``top:bottom``, ``(bottom - top, W)`` float32."""
+        rows, cols = self._map.height, self._map.width
+        box = (0.0, top * rows / self._height, float(cols), bottom * rows / self._height)
+        size = (self._width, bottom - top)
+        return np.asarray(self._map.resize(size, Image.Resampling.BILINEAR, box=box))
 
 
 def divide_by_paper(pixels: np.ndarray) -> np.ndarray:
@@ -120,22 +100,35 @@ def keep_scan_ink(scan: np.ndarray, cleaned: np.ndarray) -> None:
     """Put the scan's own ink back into the network's ``cleaned`` page, in place.
 
     ``scan``: the page as it was given; ``cleaned``: the network's output for it, uint8 or
-    float32 in [0, 1], the same shape. See the module doc for the rule. Only the pixels the
-    network did not take for paper (a tenth of a text page, say) are divided.
+    float32 in [0, 1], the same shape. See the module doc for the rule.
     """
     height, width = scan.shape
     shade = _PaperRows(paper_map(scan), height, width)
-    as_bytes = cleaned.dtype == np.uint8
-    mask = np.float32(PAPER_MASK)
+    if scan.dtype == np.uint8 and cleaned.dtype == np.uint8:
+        _keep_scan_ink_bytes(scan, cleaned, shade)
+        return
     for top in range(0, height, _STRIP):
         bottom = min(top + _STRIP, height)
-        network = cleaned[top:bottom]
-        paper = network >= (np.ceil(mask * 255) if as_bytes else mask)
-        rows, cols = np.nonzero(~paper)
-        divided = _unit(scan[top:bottom][rows, cols]) / shade.at(top, bottom, rows, cols)
-        ink = np.minimum(_unit(network[rows, cols]), divided)
-        network[paper] = 255 if as_bytes else 1.0
-        if as_bytes:
-            network[rows, cols] = (ink * np.float32(255) + np.float32(0.5)).astype(np.uint8)
+        network = _unit(cleaned[top:bottom])
+        ink = np.minimum(network, _unit(scan[top:bottom]) / shade(top, bottom))
+        ink[network >= np.float32(PAPER_MASK)] = 1.0
+        if cleaned.dtype == np.uint8:
+            np.minimum(ink, 1.0, out=ink)
+            cleaned[top:bottom] = ink * np.float32(255) + np.float32(0.5)
         else:
-            network[rows, cols] = ink
+            cleaned[top:bottom] = ink
+
+
+def _keep_scan_ink_bytes(scan: np.ndarray, cleaned: np.ndarray, shade: _PaperRows) -> None:
+    """:func:`keep_scan_ink` for uint8 pages (the app's), the same result in bytes: the darker
+    of two bytes is the byte of the darker value, and PAPER_MASK of a byte is 248 and up."""
+    paper = np.uint8(np.ceil(PAPER_MASK * 255))
+    for top in range(0, scan.shape[0], _STRIP):
+        bottom = min(top + _STRIP, scan.shape[0])
+        divided = scan[top:bottom] / shade(top, bottom)  # 0..255 over the paper's 0..1
+        np.minimum(divided, np.float32(255), out=divided)
+        divided += np.float32(0.5)
+        network = cleaned[top:bottom]
+        ink = np.minimum(network, divided.astype(np.uint8))
+        ink[network >= paper] = 255
+        network[:] = ink
