@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/run_all.py [--skip NAME,...]
 
-Takes about 40 minutes on a quiet 2-core machine. Run it on a quiet machine: the figures are
+Takes about 50 minutes on a quiet 2-core machine. Run it on a quiet machine: the figures are
 speed medians and the machine's other load shows in them.
 """
 
@@ -16,6 +16,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 BENCHES = {
     "throughput": ["throughput.py"],
+    "real": ["real.py"],  # about 2 minutes: the 33 real scans, every model and peer
     "heap": ["heap.py"],  # two minutes: the C heap kept against glibc's defaults
     "memory": ["memory.py"],
     "gui-stall": ["gui_stall.py", "--runs", "5"],
@@ -24,6 +25,8 @@ BENCHES = {
     "cluster": ["cluster.py"],  # a few minutes: local engine against Ray with 1 and 2 workers
     "tiling": ["tiling.py"],  # about 8 minutes: the plan before 2026-12-05 against the one now
     "undamaged": ["undamaged.py"],  # seconds: where the error lies on pages that need nothing
+    "korean": ["korean.py"],  # seconds: Hangul stroke ink and Korean OCR
+    "ocr-real": ["ocr_real.py"],  # about 9 minutes: OCR of searchable PDFs and real scans
 }
 
 
