@@ -36,6 +36,7 @@ from docdenoise.device import DeviceChoice, cpu_threads, pick_backend, pick_devi
 from docdenoise.errors import DeviceError, OutOfMemoryError
 from docdenoise.limits import MIN_TILE
 from docdenoise.model import DenoiseNet, receptive_field_radius
+from docdenoise.page import to_unit
 from docdenoise.passes import PASSES, TURNS, Forward, averaged_over_turns
 from docdenoise.progress import TileProgress, drain
 from docdenoise.scanink import keep_scan_ink
@@ -68,15 +69,6 @@ def _is_oom(exc: BaseException) -> bool:
     if oom_type is not None and isinstance(exc, oom_type):
         return True
     return isinstance(exc, RuntimeError | MemoryError) and "out of memory" in str(exc).lower()
-
-
-def to_unit_float(window: np.ndarray) -> np.ndarray:
-    """``(h, w)`` uint8/uint16/float -> ``(h, w)`` float32 in [0, 1]."""
-    if window.dtype == np.uint8:
-        return window.astype(np.float32) * np.float32(1 / 255)
-    if window.dtype == np.uint16:
-        return window.astype(np.float32) * np.float32(1 / 65535)
-    return np.clip(window, 0.0, 1.0, dtype=np.float32)
 
 
 def from_unit_float(values: np.ndarray, dtype: np.dtype[Any]) -> np.ndarray:
@@ -191,7 +183,7 @@ class Denoiser:
         """
         batch = np.empty((len(windows), 1, *windows[0].shape), dtype=np.float32)
         for index, window in enumerate(windows):
-            batch[index, 0] = to_unit_float(window)
+            batch[index, 0] = to_unit(window)
         return self._forward(batch)[:, 0]
 
     def run_window(self, window: np.ndarray) -> np.ndarray:

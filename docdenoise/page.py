@@ -15,7 +15,15 @@ import numpy as np
 
 from docdenoise.errors import ImageTooLargeError
 
-__all__ = ["DEFAULT_MAX_PIXELS", "Page", "bilevel", "check_page", "check_pixel_count", "is_paper"]
+__all__ = [
+    "DEFAULT_MAX_PIXELS",
+    "Page",
+    "bilevel",
+    "check_page",
+    "check_pixel_count",
+    "is_paper",
+    "to_unit",
+]
 
 DEFAULT_MAX_PIXELS: int = 500_000_000
 
@@ -57,3 +65,13 @@ def is_paper(pixels: np.ndarray, threshold: int) -> np.ndarray:
 def bilevel(pixels: np.ndarray, threshold: int) -> np.ndarray:
     """``(H, W) uint8`` black and white by :func:`is_paper`: ink 0, paper 255."""
     return np.where(is_paper(pixels, threshold), np.uint8(255), np.uint8(0))
+
+
+def to_unit(values: np.ndarray) -> np.ndarray:
+    """Pixels of a page given to the model (uint8, uint16, or float in [0, 1]) as float32 in
+    [0, 1], the same shape."""
+    if values.dtype == np.uint8:
+        return values.astype(np.float32) * np.float32(1 / 255)
+    if values.dtype == np.uint16:
+        return values.astype(np.float32) * np.float32(1 / 65535)
+    return np.clip(values, 0.0, 1.0, dtype=np.float32)

@@ -23,6 +23,8 @@ from __future__ import annotations
 import numpy as np
 from PIL import Image, ImageFilter
 
+from docdenoise.page import to_unit
+
 __all__ = [
     "PAPER_BLOCK",
     "PAPER_FLOOR",
@@ -40,15 +42,6 @@ PAPER_MASK = 0.97  # the network's output at or above this is paper
 _STRIP = 32 * PAPER_BLOCK  # rows per strip: scratch memory is a few strips, whatever the page
 
 
-def _unit(rows: np.ndarray) -> np.ndarray:
-    """``(h, W)`` page rows of any page dtype -> float32 in [0, 1]."""
-    if rows.dtype == np.uint8:
-        return rows.astype(np.float32) * np.float32(1 / 255)
-    if rows.dtype == np.uint16:
-        return rows.astype(np.float32) * np.float32(1 / 65535)
-    return np.clip(rows, 0.0, 1.0, dtype=np.float32)
-
-
 def paper_map(pixels: np.ndarray) -> np.ndarray:
     """The paper's shade under a page at 1/:data:`PAPER_BLOCK` resolution (see module doc)."""
     height, width = pixels.shape
@@ -57,7 +50,7 @@ def paper_map(pixels: np.ndarray) -> np.ndarray:
     col_count = np.diff(np.append(cols, width)).astype(np.float32)
     rows_out = []
     for top in range(0, height, _STRIP):  # a multiple of the block: blocks never straddle
-        strip = _unit(pixels[top : top + _STRIP])
+        strip = to_unit(pixels[top : top + _STRIP])
         starts = np.arange(0, strip.shape[0], block)
         row_count = np.diff(np.append(starts, strip.shape[0])).astype(np.float32)
         sums = np.add.reduceat(np.add.reduceat(strip, starts, axis=0), cols, axis=1)
@@ -92,7 +85,7 @@ def divide_by_paper(pixels: np.ndarray) -> np.ndarray:
     out = np.empty((height, width), dtype=np.float32)
     for top in range(0, height, _STRIP):
         bottom = min(top + _STRIP, height)
-        np.minimum(_unit(pixels[top:bottom]) / shade(top, bottom), 1.0, out=out[top:bottom])
+        np.minimum(to_unit(pixels[top:bottom]) / shade(top, bottom), 1.0, out=out[top:bottom])
     return out
 
 
@@ -109,8 +102,8 @@ def keep_scan_ink(scan: np.ndarray, cleaned: np.ndarray) -> None:
         return
     for top in range(0, height, _STRIP):
         bottom = min(top + _STRIP, height)
-        network = _unit(cleaned[top:bottom])
-        ink = np.minimum(network, _unit(scan[top:bottom]) / shade(top, bottom))
+        network = to_unit(cleaned[top:bottom])
+        ink = np.minimum(network, to_unit(scan[top:bottom]) / shade(top, bottom))
         ink[network >= np.float32(PAPER_MASK)] = 1.0
         if cleaned.dtype == np.uint8:
             np.minimum(ink, 1.0, out=ink)
