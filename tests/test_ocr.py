@@ -13,9 +13,9 @@ import shutil
 from pathlib import Path
 
 import numpy as np
-import pypdfium2 as pdfium
 import pytest
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image
+from searchable import stained_page, text_layers, words
 
 from docdenoise import ocr, pdfio
 from docdenoise.cli import main
@@ -35,42 +35,10 @@ PDF_TEXT = [
 ]
 
 
-def stained_page(lines: list[str], height: int = 800, width: int = 1200) -> np.ndarray:
-    """``(H, W) uint8``: dark serif text on greyish paper under a brown-ish blot."""
-    image = Image.new("L", (width, height), 232)
-    draw = ImageDraw.Draw(image)
-    font = ImageFont.truetype("DejaVuSerif.ttf", 40)  # fonts-dejavu-core
-    for number, line in enumerate(lines):
-        draw.text((60, 80 + 90 * number), line, font=font, fill=25)
-    yy, xx = np.mgrid[:height, :width]
-    blot = 1 - 0.35 * np.exp(-((xx - 0.6 * width) ** 2 + (yy - 0.45 * height) ** 2) / 45000)
-    return np.clip(np.asarray(image) * blot, 0, 255).astype(np.uint8)
-
-
 def run(args: list[str]) -> tuple[int, str, str]:
     out, err = io.StringIO(), io.StringIO()
     code = main(args, out=out, err=err)
     return code, out.getvalue(), err.getvalue()
-
-
-def words(text: str) -> list[str]:
-    return re.findall(r"[a-z]+", text.lower())
-
-
-def read_back(path: Path) -> list[tuple[tuple[float, float], str]]:
-    """Each page's size in points and its text layer."""
-    pdf = pdfium.PdfDocument(path)
-    try:
-        pages = []
-        for index in range(len(pdf)):
-            page = pdf[index]
-            textpage = page.get_textpage()
-            pages.append((page.get_size(), textpage.get_text_range()))
-            textpage.close()
-            page.close()
-        return pages
-    finally:
-        pdf.close()
 
 
 def leftovers(folder: Path) -> list[str]:
@@ -100,7 +68,7 @@ def test_every_document_becomes_a_searchable_pdf_at_its_dpi(scans: Path, tmp_pat
         "report.pdf": (300.0, PDF_TEXT),
     }
     for name, (dpi, texts) in expected.items():
-        pages = read_back(out / name)
+        pages = text_layers(out / name)
         assert len(pages) == len(texts)
         for (size, text), lines in zip(pages, texts, strict=True):
             assert size == pytest.approx((1200 * 72 / dpi, 800 * 72 / dpi), abs=0.01)
@@ -173,7 +141,7 @@ def test_debian_package_names() -> None:
 def test_the_cleaned_pages_are_kept_pixel_for_pixel(threshold: int | None, tmp_path: Path) -> None:
     """OCRmyPDF grafts its text onto our image PDF: the images come back exactly (8-bit Flate,
     or CCITT G4 black and white), at their DPI; and it renders under pdfio's PDFium lock."""
-    pages = [Page(stained_page(lines, 400, 600), (150.0, 150.0)) for lines in PDF_TEXT]
+    pages = [Page(stained_page(lines, height=400, width=600), (150.0, 150.0)) for lines in PDF_TEXT]
     path = tmp_path / "out.pdf"
     ocr.write_searchable_pdf(pages, path, "eng", bilevel_threshold=threshold)
     back = list(iter_pdf_pages(path, max_pixels=10**7))
@@ -209,7 +177,7 @@ def test_failed_or_interrupted_ocr_leaves_no_file(
     monkeypatch.setattr("tempfile.tempdir", str(work))
     out = tmp_path / "out"
     out.mkdir()
-    pages = [Page(stained_page(PNG_TEXT, 200, 300), (100.0, 100.0))]
+    pages = [Page(stained_page(PNG_TEXT, height=200, width=300), (100.0, 100.0))]
     expected = OcrError if isinstance(failure, Exception) else KeyboardInterrupt
     with pytest.raises(expected) as raised:
         ocr.write_searchable_pdf(pages, out / "a.pdf", "eng")

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import logging
-import re
 import shutil
 import subprocess
 import sys
@@ -14,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
+from searchable import words
 
 ocrmypdf = pytest.importorskip("ocrmypdf")
 pdfium = pytest.importorskip("pypdfium2")
@@ -75,10 +75,6 @@ def _pages(path: Path) -> list[tuple[np.ndarray, float, str]]:
     return pages
 
 
-def _words(text: str) -> set[str]:
-    return set(re.findall(r"[a-z]+", text.lower()))
-
-
 def test_the_plain_command_shows_the_cleaned_pages_with_their_text(
     scan: Path, tmp_path: Path
 ) -> None:
@@ -87,12 +83,12 @@ def test_the_plain_command_shows_the_cleaned_pages_with_their_text(
     assert "docdenoise: rasterizing each page" in result.stderr  # the force mode it turned on
     before, after = _pages(scan), _pages(tmp_path / "out.pdf")
     assert len(after) == 2
-    expected = _words(" ".join(LINES))
+    expected = set(words(" ".join(LINES)))
     for (scanned, _, _), (cleaned, dpi, text) in zip(before, after, strict=True):
         assert cleaned.shape == scanned.shape and dpi == pytest.approx(DPI)
         assert np.median(scanned) <= 200 and np.median(cleaned) >= 245
         assert np.median(scanned[STAIN]) <= 150 and np.median(cleaned[STAIN]) >= 245
-        assert len(expected & _words(text)) >= 0.8 * len(expected), text
+        assert len(expected & set(words(text))) >= 0.8 * len(expected), text
 
 
 def test_the_quality_model_is_accepted_and_each_page_is_cleaned_once(

@@ -8,18 +8,16 @@ English (CI has it); the tests of the unavailable case need nothing.
 
 from __future__ import annotations
 
-import re
 import shutil
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-import pypdfium2 as pdfium
 import pytest
 from guitools import arm, open_and_wait, write_page
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QFileDialog
+from searchable import stained_page, text_layers, words
 
 from docdenoise import ocr
 from docdenoise.errors import OcrError
@@ -33,7 +31,6 @@ needs_tesseract = pytest.mark.skipif(
     reason="Tesseract with English is not installed (apt tesseract-ocr tesseract-ocr-eng)",
 )
 
-FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf"
 SEARCHABLE_FILTER = "Searchable PDF (*.pdf)"
 TEXTS = [
     ["The quick brown fox jumps over", "the lazy dog near the river"],
@@ -41,51 +38,18 @@ TEXTS = [
 ]
 
 
-def stained_page(lines: list[str], seed: int = 0) -> np.ndarray:
-    """``(H, W) uint8``, 1200 x 800: dark serif text on grey paper (~190), under a darker blot."""
-    height, width = 800, 1200
-    image = Image.new("L", (width, height), 190)
-    draw = ImageDraw.Draw(image)
-    font = ImageFont.truetype(FONT, 40)
-    for number, line in enumerate(lines):
-        draw.text((60, 80 + 90 * number), line, font=font, fill=30)
-    yy, xx = np.mgrid[:height, :width]
-    blot = 1 - 0.3 * np.exp(-((xx - 0.6 * width) ** 2 + (yy - 0.3 * height) ** 2) / 40000)
-    noise = np.random.default_rng(seed).normal(0, 6, (height, width))
-    return np.clip(np.asarray(image) * blot + noise, 0, 255).astype(np.uint8)
-
-
 def write_document(path: Path, texts: list[list[str]], dpi: int = 300) -> Path:
     """The pages of ``texts`` as one PNG (one page) or a multi-page TIFF."""
-    images = [Image.fromarray(stained_page(lines, n)) for n, lines in enumerate(texts)]
+    pages = [stained_page(lines, paper=190, noise=6, seed=n) for n, lines in enumerate(texts)]
+    images = [Image.fromarray(page) for page in pages]
     path.parent.mkdir(parents=True, exist_ok=True)
     extra: dict[str, Any] = {"save_all": True, "append_images": images[1:]} if images[1:] else {}
     images[0].save(path, dpi=(dpi, dpi), **extra)
     return path
 
 
-def words(text: str) -> list[str]:
-    return re.findall(r"[a-z]+", text.lower())
-
-
-def pdf_pages(path: Path) -> list[tuple[tuple[float, float], str]]:
-    """Each page's size in points and the text of its text layer."""
-    pdf = pdfium.PdfDocument(path)
-    try:
-        pages = []
-        for index in range(len(pdf)):
-            page = pdf[index]
-            textpage = page.get_textpage()
-            pages.append((page.get_size(), textpage.get_text_range()))
-            textpage.close()
-            page.close()
-        return pages
-    finally:
-        pdf.close()
-
-
 def assert_searchable(path: Path, texts: list[list[str]], dpi: float) -> None:
-    pages = pdf_pages(path)
+    pages = text_layers(path)
     assert len(pages) == len(texts)
     for (size, text), lines in zip(pages, texts, strict=True):
         assert size == pytest.approx((1200 * 72 / dpi, 800 * 72 / dpi), abs=0.01)

@@ -1,0 +1,56 @@
+"""What the tests of searchable PDFs share (the CLI's --ocr, the app's export, the OCRmyPDF
+plugin); a helper, not a test module: stained pages of known text, and the text read back."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pypdfium2 as pdfium
+from PIL import Image, ImageDraw, ImageFont
+
+FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf"  # fonts-dejavu-core
+
+
+def stained_page(
+    lines: list[str],
+    *,
+    height: int = 800,
+    width: int = 1200,
+    paper: int = 232,
+    noise: float = 0.0,
+    seed: int = 0,
+) -> np.ndarray:
+    """``(H, W) uint8``: dark serif text on ``paper`` grey under a darker blot, with Gaussian
+    ``noise`` of that sigma (grey levels)."""
+    image = Image.new("L", (width, height), paper)
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.truetype(FONT, 40)
+    for number, line in enumerate(lines):
+        draw.text((60, 80 + 90 * number), line, font=font, fill=28)
+    yy, xx = np.mgrid[:height, :width]
+    blot = 1 - 0.32 * np.exp(-((xx - 0.6 * width) ** 2 + (yy - 0.4 * height) ** 2) / 42000)
+    spread = np.random.default_rng(seed).normal(0, noise, (height, width)) if noise else 0
+    return np.clip(np.asarray(image) * blot + spread, 0, 255).astype(np.uint8)
+
+
+def words(text: str) -> list[str]:
+    """The words of a text, lower case, letters only."""
+    return re.findall(r"[a-z]+", text.lower())
+
+
+def text_layers(path: Path) -> list[tuple[tuple[float, float], str]]:
+    """Each page of a PDF: its size in points and the text of its text layer."""
+    pdf = pdfium.PdfDocument(path)
+    try:
+        pages = []
+        for index in range(len(pdf)):
+            page = pdf[index]
+            textpage = page.get_textpage()
+            pages.append((page.get_size(), textpage.get_text_range()))
+            textpage.close()
+            page.close()
+        return pages
+    finally:
+        pdf.close()
