@@ -5,8 +5,11 @@ erases hairlines (the bar of an ``e``) and pale pen. The scan itself still holds
 than the paper around them. So after the network:
 
 * where its output is :data:`PAPER_MASK` or lighter, the page is paper and written white;
-* elsewhere the page takes the darker of the network's output and the scan divided by its
-  paper (the scan's ink, its stains and shading divided out).
+* within :data:`NEAR_INK` pixels of what the network draws as ink (darker than
+  :data:`NETWORK_INK`), the page takes the darker of the network's output and the scan divided
+  by its paper (the scan's ink, its stains and shading divided out): a stroke keeps the hairline
+  the network thinned, the bar of the ``e`` its bowl holds;
+* elsewhere the network's output stays: a speck or a rim it left faint is not made dark again.
 
 The paper is a page-wide estimate at 1/:data:`PAPER_BLOCK` resolution: block means, then a
 median over :data:`PAPER_MEDIAN` blocks (112 px, two lines of 12 pt type at 300 dpi:
@@ -39,6 +42,8 @@ PAPER_BLOCK = 16  # the paper is estimated on means of 16 x 16 pixels...
 PAPER_MEDIAN = 7  # ...then a median over 7 x 7 of them: a 112 px window
 PAPER_FLOOR = 16 / 255  # paper darker than this is taken as this: no blow-up in black areas
 PAPER_MASK = 0.97  # the network's output at or above this is paper
+NETWORK_INK = 0.5  # the network's output darker than this is ink...
+NEAR_INK = 2  # ...and the scan's ink is taken up to this many pixels from it
 _STRIP = 32 * PAPER_BLOCK  # rows per strip: scratch memory is a few strips, whatever the page
 
 
@@ -93,35 +98,47 @@ def keep_scan_ink(scan: np.ndarray, cleaned: np.ndarray) -> None:
     """Put the scan's own ink back into the network's ``cleaned`` page, in place.
 
     ``scan``: the page as it was given; ``cleaned``: the network's output for it, uint8 or
-    float32 in [0, 1], the same shape. See the module doc for the rule.
+    float32 in [0, 1], the same shape. See the module doc for the rule. Strip by strip; the
+    network's ink is read before each strip is written (the rows a strip's neighbourhood takes
+    from the one above are kept as they were).
     """
     height, width = scan.shape
     shade = _PaperRows(paper_map(scan), height, width)
-    if scan.dtype == np.uint8 and cleaned.dtype == np.uint8:
-        _keep_scan_ink_bytes(scan, cleaned, shade)
-        return
+    as_bytes = cleaned.dtype == np.uint8
+    ink_below = np.uint8(128) if as_bytes else np.float32(NETWORK_INK)
+    above = np.zeros((0, width), dtype=bool)  # the network's ink in the rows above the strip
     for top in range(0, height, _STRIP):
         bottom = min(top + _STRIP, height)
-        network = to_unit(cleaned[top:bottom])
-        ink = np.minimum(network, to_unit(scan[top:bottom]) / shade(top, bottom))
-        ink[network >= np.float32(PAPER_MASK)] = 1.0
-        if cleaned.dtype == np.uint8:
-            np.minimum(ink, 1.0, out=ink)
-            cleaned[top:bottom] = ink * np.float32(255) + np.float32(0.5)
-        else:
-            cleaned[top:bottom] = ink
-
-
-def _keep_scan_ink_bytes(scan: np.ndarray, cleaned: np.ndarray, shade: _PaperRows) -> None:
-    """:func:`keep_scan_ink` for uint8 pages (the app's), the same result in bytes: the darker
-    of two bytes is the byte of the darker value, and PAPER_MASK of a byte is 248 and up."""
-    paper = np.uint8(np.ceil(PAPER_MASK * 255))
-    for top in range(0, scan.shape[0], _STRIP):
-        bottom = min(top + _STRIP, scan.shape[0])
-        divided = scan[top:bottom] / shade(top, bottom)  # 0..255 over the paper's 0..1
-        np.minimum(divided, np.float32(255), out=divided)
-        divided += np.float32(0.5)
         network = cleaned[top:bottom]
-        ink = np.minimum(network, divided.astype(np.uint8))
-        ink[network >= paper] = 255
-        network[:] = ink
+        below = cleaned[bottom : bottom + NEAR_INK] < ink_below
+        strip_ink = network < ink_below
+        near = _grown(np.concatenate([above, strip_ink, below]))[len(above) :][: bottom - top]
+        above = strip_ink[-NEAR_INK:].copy()
+        if as_bytes and scan.dtype == np.uint8:
+            divided = scan[top:bottom] / shade(top, bottom)  # 0..255 over the paper's 0..1
+            np.minimum(divided, np.float32(255), out=divided)
+            divided += np.float32(0.5)  # rounded: the darker byte is the darker value's byte
+            ink = np.where(near, np.minimum(network, divided.astype(np.uint8)), network)
+            ink[network >= np.uint8(np.ceil(PAPER_MASK * 255))] = 255
+            network[:] = ink
+            continue
+        unit = to_unit(network)
+        scan_ink = np.minimum(unit, to_unit(scan[top:bottom]) / shade(top, bottom))
+        result = np.where(near, scan_ink, unit)
+        result[unit >= np.float32(PAPER_MASK)] = 1.0
+        np.clip(result, 0, 1, out=result)
+        network[:] = result * np.float32(255) + np.float32(0.5) if as_bytes else result
+
+
+def _grown(ink: np.ndarray) -> np.ndarray:
+    """``ink`` (``(h, W)`` bool) grown by :data:`NEAR_INK` pixels every way (a square): the
+    maximum over shifted copies, along the rows, then down the columns."""
+    across = ink.copy()
+    for shift in range(1, NEAR_INK + 1):
+        across[:, shift:] |= ink[:, :-shift]
+        across[:, :-shift] |= ink[:, shift:]
+    grown = across.copy()
+    for shift in range(1, NEAR_INK + 1):
+        grown[shift:] |= across[:-shift]
+        grown[:-shift] |= across[shift:]
+    return grown

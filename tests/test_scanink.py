@@ -35,16 +35,63 @@ def test_pages_smaller_than_the_paper_window(shape: tuple[int, int]) -> None:
     assert scanink.paper_map(grey).shape == tuple(-(-n // scanink.PAPER_BLOCK) for n in shape)
 
 
-def test_paper_is_written_white_and_ink_the_darker_of_network_and_scan() -> None:
+def test_paper_is_white_and_strokes_take_the_scans_ink_next_to_the_networks() -> None:
     scan = (text_bars(128, 160) * 200).astype(np.uint8)  # grey paper (200), ink 10
     network = np.full(scan.shape, 1.0, dtype=np.float32)
-    network[scan < 100] = 0.6  # the network kept the strokes, but pale
+    stems = np.zeros(scan.shape, dtype=bool)
+    for top in range(8, 120, 20):
+        for left in range(6, 150, 14):
+            stems[top : top + 9, left : left + 2] = True
+    network[stems] = 0.3  # the network keeps the stems as ink...
+    network[(scan < 100) & ~stems] = 0.85  # ...and the hairline bars only faintly
     network[:4, :4] = 0.975  # paper by the network's say, though not quite white
     out = network.copy()
     scanink.keep_scan_ink(scan, out)
     assert (out[:4, :4] == 1.0).all()
-    assert out[scan < 100].max() < 0.1  # the scan's ink, divided by its paper
+    near = np.zeros_like(stems)  # within NEAR_INK px of a stem, as a 2-px hairline's bar is
+    for dy in range(-scanink.NEAR_INK, scanink.NEAR_INK + 1):
+        for dx in range(-scanink.NEAR_INK, scanink.NEAR_INK + 1):
+            near |= np.roll(stems, (dy, dx), axis=(0, 1))
+    assert out[(scan < 100) & near].max() < 0.1  # the scan's ink, divided by its paper
+    np.testing.assert_allclose(out[(scan < 100) & ~near], 0.85)  # the bars' far ends as drawn
     assert (out[scan >= 100] == 1.0).all()
+
+
+def test_a_faint_mark_away_from_the_networks_ink_stays_faint() -> None:
+    """A speck the network left pale, far from any stroke, is not made dark again."""
+    scan = np.full((64, 64), 220, dtype=np.uint8)
+    scan[30:33, 30:33] = 40  # a dark speck in the scan
+    network = np.ones(scan.shape, dtype=np.float32)
+    network[30:33, 30:33] = 0.8
+    out = network.copy()
+    scanink.keep_scan_ink(scan, out)
+    np.testing.assert_allclose(out[30:33, 30:33], 0.8)
+
+
+def reference_keep(scan: np.ndarray, network: np.ndarray) -> np.ndarray:
+    """The rule on the whole page at once, in floats: what the strips must add up to."""
+    from PIL import Image, ImageFilter
+
+    ink = Image.fromarray(((network < scanink.NETWORK_INK) * 255).astype(np.uint8))
+    near = np.asarray(ink.filter(ImageFilter.MaxFilter(2 * scanink.NEAR_INK + 1))) > 0
+    divided = np.minimum(scanink.divide_by_paper(scan), 1.0)
+    out = np.where(near, np.minimum(network, divided), network)
+    out[network >= scanink.PAPER_MASK] = 1.0
+    return out
+
+
+def test_strips_give_the_whole_pages_rule_at_their_borders() -> None:
+    """Ink on the rows where strips meet grows into the strip above and below alike."""
+    rng = np.random.default_rng(5)
+    height = 2 * scanink.PAPER_BLOCK * 32 + 37
+    scan = rng.integers(0, 256, (height, 90)).astype(np.uint8)
+    network = rng.uniform(0, 1, scan.shape).astype(np.float32)
+    network[network < 0.5] = 0.9  # sparse ink, so that the neighbourhoods matter...
+    for row in (255, 256, 511, 512):  # ...and some of it just at the strips' borders
+        network[row, 10:20] = 0.1
+    out = network.copy()
+    scanink.keep_scan_ink(scan, out)
+    np.testing.assert_allclose(out, reference_keep(scan, network), atol=1e-5)
 
 
 def test_the_network_decides_what_is_paper() -> None:
