@@ -75,3 +75,17 @@ class Armed:
 
 def arm(qtbot: Any, source: Any, signals: tuple[str, ...] = ("finished",)) -> Armed:
     return Armed(qtbot, source, signals)
+
+
+def choose_file(monkeypatch: Any, path: Path, selected: str = "") -> list[Any]:
+    """Answer the save dialog with ``path`` (and the name filter ``selected``); the calls."""
+    from PySide6.QtWidgets import QFileDialog
+
+    calls: list[Any] = []
+
+    def fake(*args: Any, **kwargs: Any) -> tuple[str, str]:
+        calls.append(args)
+        return str(path), selected
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(fake))
+    return calls

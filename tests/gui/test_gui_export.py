@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from guitools import arm, open_and_wait, write_page
+from guitools import arm, choose_file, open_and_wait, write_page
 from PIL import Image
 from PySide6.QtWidgets import QFileDialog
 
@@ -14,17 +14,6 @@ from docdenoise.formats import OUTPUT_FORMATS
 from docdenoise.gui import messages
 from docdenoise.gui.mainwindow import MainWindow
 from docdenoise.gui.settings import EXPORT_FORMATS
-
-
-def choose_file(monkeypatch: pytest.MonkeyPatch, path: Path, selected: str = "") -> list[Any]:
-    calls: list[Any] = []
-
-    def fake(*args: Any, **kwargs: Any) -> tuple[str, str]:
-        calls.append(args)
-        return str(path), selected
-
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(fake))
-    return calls
 
 
 def answer_overwrite(monkeypatch: pytest.MonkeyPatch, answer: bool) -> list[Any]:

@@ -13,10 +13,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from guitools import arm, open_and_wait, write_page
+from guitools import arm, choose_file, open_and_wait, write_page
 from PIL import Image
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QFileDialog
 from searchable import stained_page, text_layers, words
 
 from docdenoise import ocr
@@ -56,17 +55,6 @@ def assert_searchable(path: Path, texts: list[list[str]], dpi: float) -> None:
         wanted, found = words(" ".join(lines)), set(words(text))
         hits = sum(word in found for word in wanted)
         assert hits >= 0.8 * len(wanted), f"{path.name}: {text!r}"
-
-
-def choose_file(monkeypatch: pytest.MonkeyPatch, path: Path, selected: str) -> list[Any]:
-    calls: list[Any] = []
-
-    def fake(*args: Any, **kwargs: Any) -> tuple[str, str]:
-        calls.append(args)
-        return str(path), selected
-
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(fake))
-    return calls
 
 
 def answer_language(monkeypatch: pytest.MonkeyPatch, language: str) -> list[str]:
