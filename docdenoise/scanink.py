@@ -61,8 +61,7 @@ def paper_map(pixels: np.ndarray) -> np.ndarray:
         sums = np.add.reduceat(np.add.reduceat(strip, starts, axis=0), cols, axis=1)
         rows_out.append(sums / row_count[:, None] / col_count[None, :])
     means = np.concatenate(rows_out)
-    size = PAPER_MEDIAN
-    median = Image.fromarray(means, mode="F").filter(ImageFilter.MedianFilter(size))
+    median = Image.fromarray(means, mode="F").filter(ImageFilter.MedianFilter(PAPER_MEDIAN))
     return np.maximum(np.asarray(median, dtype=np.float32), np.float32(PAPER_FLOOR))
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pypdfium2 as pdfium
+import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf"  # fonts-dejavu-core
@@ -54,3 +55,15 @@ def text_layers(path: Path) -> list[tuple[tuple[float, float], str]]:
         return pages
     finally:
         pdf.close()
+
+
+def assert_searchable(path: Path, texts: list[list[str]], dpi: float) -> None:
+    """``path`` holds one page per entry of ``texts`` (pages of :func:`stained_page`'s default
+    size at ``dpi``), and each page's text layer at least 80% of its lines' words."""
+    pages = text_layers(path)
+    assert len(pages) == len(texts)
+    for (size, text), lines in zip(pages, texts, strict=True):
+        assert size == pytest.approx((1200 * 72 / dpi, 800 * 72 / dpi), abs=0.01)
+        wanted, found = words(" ".join(lines)), set(words(text))
+        hits = sum(word in found for word in wanted)
+        assert hits >= 0.8 * len(wanted), f"{path.name}: {text!r}"

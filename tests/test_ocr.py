@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PIL import Image
-from searchable import stained_page, text_layers, words
+from searchable import assert_searchable, stained_page
 
 from docdenoise import ocr, pdfio
 from docdenoise.cli import main
@@ -68,13 +68,7 @@ def test_every_document_becomes_a_searchable_pdf_at_its_dpi(scans: Path, tmp_pat
         "report.pdf": (300.0, PDF_TEXT),
     }
     for name, (dpi, texts) in expected.items():
-        pages = text_layers(out / name)
-        assert len(pages) == len(texts)
-        for (size, text), lines in zip(pages, texts, strict=True):
-            assert size == pytest.approx((1200 * 72 / dpi, 800 * 72 / dpi), abs=0.01)
-            wanted, found = words(" ".join(lines)), set(words(text))
-            hits = sum(word in found for word in wanted)
-            assert hits >= 0.8 * len(wanted), f"{name}: {text!r}"
+        assert_searchable(out / name, texts, dpi)
 
 
 @needs_tesseract

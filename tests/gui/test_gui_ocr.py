@@ -16,7 +16,7 @@ import pytest
 from guitools import arm, choose_file, open_and_wait, write_page
 from PIL import Image
 from PySide6.QtCore import QSettings, Qt
-from searchable import stained_page, text_layers, words
+from searchable import assert_searchable, stained_page
 
 from docdenoise import ocr
 from docdenoise.errors import OcrError
@@ -45,16 +45,6 @@ def write_document(path: Path, texts: list[list[str]], dpi: int = 300) -> Path:
     extra: dict[str, Any] = {"save_all": True, "append_images": images[1:]} if images[1:] else {}
     images[0].save(path, dpi=(dpi, dpi), **extra)
     return path
-
-
-def assert_searchable(path: Path, texts: list[list[str]], dpi: float) -> None:
-    pages = text_layers(path)
-    assert len(pages) == len(texts)
-    for (size, text), lines in zip(pages, texts, strict=True):
-        assert size == pytest.approx((1200 * 72 / dpi, 800 * 72 / dpi), abs=0.01)
-        wanted, found = words(" ".join(lines)), set(words(text))
-        hits = sum(word in found for word in wanted)
-        assert hits >= 0.8 * len(wanted), f"{path.name}: {text!r}"
 
 
 def answer_language(monkeypatch: pytest.MonkeyPatch, language: str) -> list[str]:
